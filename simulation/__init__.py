@@ -1,0 +1,14 @@
+"""Upwards convergence in school systems: an agent-based model (Mesa).
+
+    from simulation import SchoolSystem
+    model = SchoolSystem(scenario="teaching", strategy="upwards_convergence", rng=0)
+    model.run_years(30)
+    model.metrics()
+"""
+
+from .config import load_config
+from .model import SchoolSystem
+from .schema import ConfigError, ModelConfig
+
+__all__ = ["SchoolSystem", "ModelConfig", "ConfigError", "load_config"]
+__version__ = "0.1.0"

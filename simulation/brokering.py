@@ -1,0 +1,184 @@
+"""Brokering partnerships: who partners with whom.
+
+Encodes Ainscow's second task of the local authority, "brokering partnerships": matching
+"areas of concern" with "human resources that can be drawn on", and the contrast he draws
+between partnerships based on "evidence about each other's strengths and weaknesses" and
+"cosy relationships that have no impact on outcomes". Modes:
+
+* ``none`` – nobody arranges partnerships; only spontaneous collaboration happens.
+* ``self_selected`` – a school picks a near, similar partner (proximity and similarity
+  weighted): cosy, often low-leverage, and the best knowledge may be far away.
+* ``data_informed`` – the broker pairs the neediest with the strongest available by its
+  (noisy) estimate of school quality, regardless of distance ("rooted in localities, not
+  bounded by them", Chhatwal 2020).
+* ``school_improvement_groups`` – every school is in one mixed group (Central South Wales:
+  groups of about 10 primaries or 6 secondaries); pairs and trios are brokered inside the
+  group by data, with a trained facilitator per group.
+
+Strong schools agree to support with probability equal to their moral capital.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .schema import BrokeringMode as BM
+from .schema import PartnershipType as PT
+from .partnerships import INITIAL_DEPTH
+
+SIMILARITY_SCALE = 0.05  # pupil SD: how strongly self-selection prefers similar schools
+
+
+def has_room(model) -> np.ndarray:
+    return model.links.degree(model.schools.n) < model.cfg.partnership.max_partnerships
+
+
+def choose(model, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.ndarray:
+    """A partner for each seeker (or -1), each candidate used at most once."""
+    partner = np.full(seekers.size, -1, dtype=np.int64)
+    if mode == BM.none or seekers.size == 0 or candidates.size == 0:
+        return partner
+    est = model.schools.estimate
+    if mode == BM.self_selected:
+        return _self_select(model, seekers, candidates)
+    order = np.argsort(est[seekers], kind="stable")
+    pool = candidates[np.argsort(-est[candidates], kind="stable")]
+    used = np.zeros(pool.size, dtype=bool)
+    sig = model.schools.sig
+    for i in order:
+        ok = ~used & (pool != seekers[i])
+        if mode == BM.school_improvement_groups:
+            ok &= sig[pool] == sig[seekers[i]]
+        hit = np.flatnonzero(ok)
+        if hit.size:
+            partner[i] = pool[hit[0]]
+            used[hit[0]] = True
+    return partner
+
+
+def _self_select(model, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    sc = model.schools
+    scale = model.cfg.partnership.proximity_scale
+    partner = np.full(seekers.size, -1, dtype=np.int64)
+    free = np.ones(candidates.size, dtype=bool)
+    for i, s in enumerate(seekers):
+        ok = free & (candidates != s)
+        if not ok.any():
+            break
+        dist = np.hypot(sc.x[candidates] - sc.x[s], sc.y[candidates] - sc.y[s])
+        w = np.exp(-dist / scale) * np.exp(-np.abs(sc.estimate[candidates] - sc.estimate[s]) / SIMILARITY_SCALE) * ok
+        if w.sum() <= 0:
+            w = ok.astype(float)
+        j = model.rng.choice(candidates.size, p=w / w.sum())
+        partner[i] = candidates[j]
+        free[j] = False
+    return partner
+
+
+def leverage_draw(model, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
+    cfg = model.cfg.partnership
+    p = cfg.high_leverage_brokered if brokered else cfg.high_leverage_self_selected
+    if facilitated:
+        p = min(1.0, p + 0.1)
+    return model.rng.random(n) < p
+
+
+def link(model, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facilitated: bool,
+         group: np.ndarray | None = None, funded: bool = False) -> np.ndarray:
+    """Create partnerships ``a``-``b`` (``a`` supports ``b`` for support links)."""
+    keep = (a >= 0) & (b >= 0) & (a != b)
+    a, b = a[keep], b[keep]
+    if group is not None:
+        group = group[keep]
+    # never duplicate an existing pair
+    existing = model.links.pairs()
+    fresh = np.array([(min(x, y), max(x, y)) not in existing for x, y in zip(a, b)], dtype=bool)
+    a, b = a[fresh], b[fresh]
+    group = group[fresh] if group is not None else None
+    if brokered:
+        model.officer_days_used += model.cfg.intervention.brokering_days * a.size
+    return model.links.add(
+        a, b, int(ptype), depth=float(INITIAL_DEPTH[int(ptype)]),
+        high_leverage=leverage_draw(model, a.size, brokered, facilitated), facilitated=facilitated,
+        brokered=brokered, start_quality=model.schools.estimate[b], group=group, funded=funded)
+
+
+def willing_supporters(model, candidates: np.ndarray) -> np.ndarray:
+    """Strong schools asked to support agree with probability equal to their moral capital."""
+    return candidates[model.rng.random(candidates.size) < model.schools.moral_capital[candidates]]
+
+
+def broker_support(model, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, facilitated: bool) -> int:
+    """Ask strong schools to support weaker ones; returns the partnerships created (budget-funded)."""
+    willing = willing_supporters(model, suppliers)
+    partner = choose(model, receivers, willing, mode)
+    rows = link(model, partner, receivers, PT.support, brokered=mode != BM.self_selected, facilitated=facilitated,
+                funded=True)
+    return rows.size
+
+
+def broker_networks(model, members: np.ndarray, n_groups: int, mode: BM, facilitated: bool) -> int:
+    """Form ``n_groups`` networks (trios by default) among ``members``; returns links created."""
+    size = model.cfg.partnership.network_size
+    if mode == BM.none or members.size < 2 or n_groups <= 0:
+        return 0
+    members = members[: n_groups * size]
+    if mode == BM.self_selected:
+        # nearby schools group together
+        members = members[np.lexsort((model.schools.y[members], np.round(model.schools.x[members] * 4)))]
+    elif mode == BM.data_informed:
+        # similar levels, regardless of distance (Growing the Top trios spanned 200 miles)
+        members = members[np.argsort(-model.schools.estimate[members], kind="stable")]
+    else:
+        members = members[np.argsort(model.schools.sig[members], kind="stable")]
+    a_list, b_list, g_list = [], [], []
+    for g in range(0, members.size, size):
+        group = members[g : g + size]
+        gid = model.next_group_id()
+        for i in range(group.size):
+            for j in range(i + 1, group.size):
+                a_list.append(group[i]), b_list.append(group[j]), g_list.append(gid)
+    ptype = PT.trio if size == 3 else PT.network
+    rows = link(model, np.array(a_list, dtype=np.int64), np.array(b_list, dtype=np.int64), ptype,
+                brokered=mode != BM.self_selected, facilitated=facilitated, group=np.array(g_list, dtype=np.int64),
+                funded=True)
+    return rows.size
+
+
+def spontaneous_collaboration(model) -> None:
+    """Schools form self-selected collaboratives at a low rate and pay for them themselves."""
+    cfg = model.cfg.partnership
+    p = 1 - (1 - cfg.self_selection_rate) ** model.dt
+    room = has_room(model)
+    seekers = np.flatnonzero(room & (model.rng.random(model.schools.n) < p))
+    partner = _self_select(model, seekers, np.flatnonzero(room))
+    rows = link(model, seekers, partner, PT.collaborative, brokered=False, facilitated=False)
+    model.own_staff_days += 2 * cfg.days_per_term * rows.size
+
+
+def spontaneous_support(model) -> None:
+    """Willing outstanding schools offer support unasked, to a weaker school nearby."""
+    sc, mc = model.schools, model.cfg.moral_capital
+    p = 1 - (1 - mc.spontaneous_support * sc.moral_capital) ** model.dt
+    room = has_room(model)
+    offering = np.flatnonzero((sc.grade == 1) & room & (model.rng.random(sc.n) < p))
+    if offering.size == 0:
+        return
+    weak = np.flatnonzero((sc.grade >= 3) & room)
+    receivers = _self_select(model, offering, weak)
+    rows = link(model, offering, receivers, PT.support, brokered=False, facilitated=False)
+    model.own_staff_days += 2 * model.cfg.partnership.days_per_term * rows.size
+
+
+def assign_sigs(model) -> None:
+    """Mixed school improvement groups: each phase sorted by estimate and dealt round-robin."""
+    sc, cfg = model.schools, model.cfg.sig
+    next_id = 0
+    for secondary, size in ((False, cfg.primary_group_size), (True, cfg.secondary_group_size)):
+        idx = np.flatnonzero(sc.secondary == secondary)
+        if idx.size == 0:
+            continue
+        n_groups = max(1, int(round(idx.size / size)))
+        idx = idx[np.argsort(sc.estimate[idx], kind="stable")]
+        sc.sig[idx] = next_id + np.arange(idx.size) % n_groups
+        next_id += n_groups

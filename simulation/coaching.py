@@ -1,0 +1,96 @@
+"""Internal coaching: identify relatively better staff, train them as coaches, release time.
+
+Encodes Berwick's three learning questions for reducing disparity: *identify* "the
+individuals achieving relatively higher outcomes for pupils" from performance information
+(noisy: ``identification_noise``), make them *capable of sharing* "by providing coaching
+training" (an untrained coach has only ``untrained_skill`` of a trained one's effect), and
+ensure *others learn from them* "by ensuring that there is time allocated for regular
+coaching" (released days per mentee, with diminishing returns). Leadership makes coaching a
+priority ("this process will not be effective unless it becomes a key priority"). Coaching
+builds the school's knowledge-management capacity, which in turn lets it absorb external
+knowledge later. Size calibrated to the coaching meta-analysis (+0.18 pupil SD, about half at
+scale; model brief s.4): see ``simulation.calibration.coaching_effect``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .knowledge import move_toward
+from .state import school_sum
+
+
+def coaches_needed(model) -> np.ndarray:
+    return np.maximum(1, np.round(model.cfg.coaching.coach_share * model.schools.n_staff)).astype(np.int64)
+
+
+def full_cost(model) -> np.ndarray:
+    """Staff days per term each school needs for coaching at the configured intensity."""
+    cfg, st, sc = model.cfg.coaching, model.staff, model.schools
+    trained_coaches = school_sum(st.coach & st.trained, sc.start)
+    untrained = np.maximum(coaches_needed(model) - trained_coaches, 0)
+    mentees = sc.n_staff - coaches_needed(model)
+    return cfg.coaching_time * model.dt * mentees + cfg.coach_training_days * untrained
+
+
+def identify_coaches(model, schools: np.ndarray) -> None:
+    """Pick each school's coaches from noisy outcome data: the relatively better staff."""
+    st, sc, cfg = model.staff, model.schools, model.cfg.coaching
+    in_school = np.isin(st.school, schools)
+    signal = st.effective() + model.rng.normal(0, cfg.identification_noise, st.n)
+    order = np.lexsort((-signal, st.school))
+    rank = np.empty(st.n, dtype=np.int64)
+    rank[order] = np.arange(st.n) - np.repeat(sc.start[:-1], sc.n_staff)
+    chosen = rank < coaches_needed(model)[st.school]
+    # A trained coach who is no longer chosen keeps the training but stops coaching.
+    st.coach[in_school] = chosen[in_school]
+
+
+def coach(model) -> None:
+    """Coaches coach mentees in every school that has coaching days this term."""
+    st, sc, cfg = model.staff, model.schools, model.cfg.coaching
+    days = sc.coaching_days
+    active = np.flatnonzero(days > 0)
+    if active.size:
+        needs_identification = active[(school_sum(st.coach, sc.start)[active] == 0) | model.new_year]
+        if needs_identification.size:
+            identify_coaches(model, needs_identification)
+        days = _train_coaches(model, days)
+        _coach_mentees(model, days, active)
+    _update_km(model, days)
+
+
+def _train_coaches(model, days: np.ndarray) -> np.ndarray:
+    st, sc, cfg = model.staff, model.schools, model.cfg.coaching
+    untrained = st.coach & ~st.trained & (days[st.school] > 0)
+    need = school_sum(untrained, sc.start) * cfg.coach_training_days
+    share = np.divide(days, need, out=np.ones_like(days), where=need > 0).clip(0, 1)
+    st.trained |= untrained & (model.rng.random(st.n) < share[st.school])
+    return np.maximum(days - need, 0.0)
+
+
+def _coach_mentees(model, days: np.ndarray, active: np.ndarray) -> None:
+    st, sc, cfg = model.staff, model.schools, model.cfg.coaching
+    mentee = ~st.coach & (days[st.school] > 0)
+    n_mentees = np.maximum(school_sum(mentee, sc.start), 1)
+    days_per_mentee_year = days / model.dt / n_mentees
+    intensity = days_per_mentee_year / (days_per_mentee_year + cfg.coaching_half_days)
+    n_coaches = np.maximum(school_sum(st.coach, sc.start), 1)
+    skill = np.where(st.trained, 1.0, cfg.untrained_skill)
+    coach_skill = school_sum(np.where(st.coach, skill, 0.0), sc.start) / n_coaches
+    coach_knowledge = school_sum(np.where(st.coach, st.knowledge, 0.0), sc.start) / n_coaches
+    priority = 0.5 + sc.leadership  # leadership makes coaching a priority
+    rate = cfg.coaching_efficiency * model.dt * intensity * coach_skill * priority
+    gain = move_toward(st.knowledge, coach_knowledge[st.school], rate[st.school]) * mentee
+    st.knowledge += gain
+    model.coaching_gain += float(gain.sum())
+    sc.coaching_intensity = intensity * (days > 0)
+
+
+def _update_km(model, days: np.ndarray) -> None:
+    """Knowledge-management capacity grows with coaching practice and decays without it."""
+    sc, cfg = model.schools, model.cfg.coaching
+    intensity = sc.coaching_intensity
+    growth = cfg.km_growth * model.dt * intensity * sc.leadership * (1 - sc.km_capacity)
+    decay = cfg.km_decay * model.dt * (sc.km_capacity - sc.km_floor).clip(min=0) * (1 - intensity)
+    sc.km_capacity = np.clip(sc.km_capacity + growth - decay, 0.0, 1.0)

@@ -1,0 +1,25 @@
+"""Floor standards: a schedule over years of the minimum share of pupils at the benchmark.
+
+Encodes the floor standards of the sources as policy states them: "at least 25% of their
+pupils achieved 5+ A-C GCSEs", later 30% and 35%, and 40% including English and maths
+(Berwick; model brief s.4). ``floor_schedule`` is a list of (year, share) steps; the floor in
+force in a year is that of the latest step at or before it (none before the first step).
+A school below the floor is flagged for the local authority and loses staff faster.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def floor_in(schedule, year: float) -> float:
+    share = 0.0
+    for step in schedule:
+        if step.year <= year:
+            share = step.share
+    return share
+
+
+def apply_floor(model) -> None:
+    model.floor = floor_in(model.cfg.floor_schedule, model.calendar_year)
+    model.below_floor = model.schools.attainment < model.floor

@@ -1,0 +1,27 @@
+"""Leadership capacity: heads come and go, and partnerships grow leaders.
+
+Encodes Ainscow's "leadership has to come from within schools" and his fourth task (does a
+school have "the leadership capacity to move their organisations forward"), and the jigsaw
+note's partnership benefits "increased cadre of able school leaders" and "succession planning
+taken care of". Each year a school gets a new head with probability ``head_turnover``,
+drawn from the national distribution; a school with a mature partnership grows its
+leadership capacity. Leadership makes coaching a priority, gates special measures, and is
+what intervention replaces.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def change_heads(model) -> None:
+    sc, cfg = model.schools, model.cfg.leadership
+    p = 1 - (1 - cfg.head_turnover) ** model.dt
+    new = np.flatnonzero(model.rng.random(sc.n) < p)
+    sc.leadership[new] = np.clip(model.rng.normal(cfg.initial_mean, cfg.initial_sd, new.size), 0.05, 0.95)
+
+
+def grow_leaders(model) -> None:
+    sc, cfg = model.schools, model.cfg.leadership
+    mature = model.partnership_maturity_by_school()
+    sc.leadership += cfg.partnership_growth * model.dt * mature * (1 - sc.leadership)

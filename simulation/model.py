@@ -1,0 +1,194 @@
+"""SchoolSystem: the Mesa model of a school system learning its way to upwards convergence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from mesa import DataCollector, Model
+
+from . import (absorption, attainment, brokering, coaching, cpd, floor_standards, information, inspection, innovation,
+               knowledge, leadership, moral_capital, partnerships, population, turnover)
+from .agents import Inspectorate, LocalAuthority, School, Staff
+from .config import load_config
+from .metrics import model_reporters, school_panel, system_metrics
+from .schema import BrokeringMode, ModelConfig
+from .state import PartnershipState, school_mean
+
+
+class SchoolSystem(Model):
+    """A school system of schools and staff under one strategy.
+
+    ``SchoolSystem(scenario="teaching", strategy="upwards_convergence", rng=0)``; any other
+    parameter as a keyword (``coaching_time=6`` or ``coaching__coaching_time=6``), or a full
+    ``config=ModelConfig(...)``. One step is one school term by default.
+    """
+
+    def __init__(self, scenario: str = "teaching", strategy: str = "status_quo", rng: Any = None,
+                 config: ModelConfig | None = None, create_staff_agents: bool = True, **overrides: Any) -> None:
+        cfg = config if config is not None else load_config(scenario, strategy, **overrides)
+        seed = _seed_from(rng, cfg.seed)
+        super().__init__(rng=seed)
+        self.cfg = cfg
+        self.seed = seed
+        self.dt = 1.0 / cfg.steps_per_year
+        self._init_counters()
+        self.schools = population.build_schools(cfg, self.rng)
+        self.staff = population.build_staff(cfg, self.schools, self.rng)
+        self.links = PartnershipState(capacity=max(64, 2 * self.schools.n))
+        self.frontier = float(self.staff.knowledge.max())
+        self.initial_mean_knowledge = self.mean_knowledge()
+        self.initial_entrant_level = float(-population.experience_profile(cfg, self.staff.experience).mean()
+                                           + population.experience_profile(cfg, np.zeros(1))[0])
+        self.pupil_sigma = population.within_sd(cfg)
+        self.benchmark = population.benchmark_for(cfg.system.initial_attainment, self.staff.effective(),
+                                                  self.schools, self.staff.school, self.pupil_sigma)
+        population.mark_experts(self.staff, self.schools, cfg.partnership.expert_share)
+        self.schools.reset_plan()
+        self.grade_boundaries = inspection.initial_boundaries(self)
+        inspection.first_inspections(self)
+        information.estimate(self)
+        if cfg.strategy.brokering == BrokeringMode.school_improvement_groups:
+            brokering.assign_sigs(self)
+        attainment.update_attainment(self)
+        floor_standards.apply_floor(self)
+
+        self.school_agents = [School(self, i) for i in range(self.schools.n)]
+        self.staff_agents = [Staff(self, i) for i in range(self.staff.n)] if create_staff_agents else []
+        self.local_authority = LocalAuthority(self)
+        self.inspectorate = Inspectorate(self)
+        self.current_metrics = system_metrics(self)
+        self.panel: list[pd.DataFrame] = []
+        self.datacollector = DataCollector(model_reporters=model_reporters())
+        self.datacollector.collect(self)
+        self._collect_panel()
+
+    def _init_counters(self) -> None:
+        self.new_year = True
+        self.framework_revisions = 0
+        self.inspection_log: list = []
+        self.staff_days_used = 0.0
+        self.officer_days_used = 0.0
+        self.officer_carry = 0.0
+        self.own_staff_days = 0.0
+        self.interventions = 0
+        self.innovations_adopted = 0
+        self.innovations_harmful = 0
+        self.partnerships_rebrokered = 0
+        self.coaching_gain = 0.0
+        self.leavers_this_year = 0
+        self.leavers_last_year = 0
+        self.spend: dict[str, float] = {}
+        self._group_counter = 0
+
+    # --- time -------------------------------------------------------------------------
+    @property
+    def years_elapsed(self) -> float:
+        return self.steps * self.dt
+
+    @property
+    def calendar_year(self) -> float:
+        return self.cfg.start_year + self.years_elapsed
+
+    # --- the schedule -------------------------------------------------------------------
+    def step(self) -> None:
+        """One school term."""
+        self.new_year = self.steps % self.cfg.steps_per_year == 0
+        self._start_step()
+        self.inspectorate.revise_framework()
+        self.local_authority.know_the_schools()
+        self.spend = self.local_authority.allocate_budget()
+        self.local_authority.broker_partnerships()
+        coaching.coach(self)
+        partnerships.exchange(self)
+        cpd.train_staff(self)
+        innovation.innovate(self)
+        knowledge.update_frontier(self)
+        knowledge.learn_from_experience(self)
+        knowledge.drift(self)
+        absorption.consolidate(self)
+        moral_capital.role_model(self)
+        leadership.grow_leaders(self)
+        leadership.change_heads(self)
+        turnover.turnover(self)
+        partnerships.lapse(self)
+        attainment.update_attainment(self)
+        floor_standards.apply_floor(self)
+        self.inspectorate.inspect()
+        self.local_authority.monitor_and_intervene()
+        super().step()
+        self._end_step()
+
+    def _start_step(self) -> None:
+        self.staff_days_used = 0.0
+        self.officer_days_used = 0.0
+        self.own_staff_days = 0.0
+        self.schools.released = np.zeros(self.schools.n)
+        self.schools.external_gain = np.zeros(self.schools.n)
+        if self.new_year:
+            population.mark_experts(self.staff, self.schools, self.cfg.partnership.expert_share)
+            self.leavers_last_year, self.leavers_this_year = self.leavers_this_year, 0
+
+    def _end_step(self) -> None:
+        self.staff_days_used = float(sum(self.spend.values()))
+        self.current_metrics = system_metrics(self)
+        self.datacollector.collect(self)
+        self._collect_panel()
+
+    def _collect_panel(self) -> None:
+        if self.cfg.collect_school_panel:
+            frame = pd.DataFrame(school_panel(self))
+            frame.insert(0, "year", self.calendar_year)
+            frame.insert(0, "step", self.steps)
+            self.panel.append(frame)
+
+    def run_years(self, years: float) -> None:
+        self.run_for(int(round(years * self.cfg.steps_per_year)))
+
+    # --- derived quantities used by mechanisms ---------------------------------------------
+    def mean_knowledge(self) -> float:
+        return float(self.staff.effective().mean())
+
+    def school_knowledge(self) -> np.ndarray:
+        return school_mean(self.staff.effective(), self.schools.start)
+
+    def entrant_level(self) -> float:
+        return turnover.entrant_level(self)
+
+    def partnership_maturity_by_school(self) -> np.ndarray:
+        return partnerships.maturity_by_school(self)
+
+    def officer_days_per_step(self) -> float:
+        return self.cfg.intervention.officer_days_per_school * self.schools.n * self.dt
+
+    def next_group_id(self) -> int:
+        self._group_counter += 1
+        return self._group_counter
+
+    # --- results --------------------------------------------------------------------------
+    def metrics(self) -> pd.DataFrame:
+        """Model-level metrics, one row per step (initial state included)."""
+        return self.datacollector.get_model_vars_dataframe()
+
+    def school_panel(self) -> pd.DataFrame:
+        """School-level panel (needs ``collect_school_panel=True``)."""
+        if not self.panel:
+            raise ValueError("collect_school_panel is False; build the model with collect_school_panel=True.")
+        return pd.concat(self.panel, ignore_index=True)
+
+
+def _seed_from(rng: Any, default: int) -> int:
+    """The model's seed: the browser sends a string, so accept anything int-like."""
+    if rng is None:
+        return int(default)
+    if isinstance(rng, (int, np.integer)):
+        return int(rng)
+    if isinstance(rng, str):
+        try:
+            return int(rng.strip())
+        except ValueError:
+            from .schema import ConfigError
+
+            raise ConfigError(f"seed must be a whole number; got {rng!r}.") from None
+    raise TypeError(f"rng must be an int seed; got {type(rng).__name__}")

@@ -1,0 +1,33 @@
+"""Monitoring the impact of partnerships, and re-brokering those that change nothing.
+
+Encodes Ainscow's third task: officers "monitor what happens, since ... there is a danger
+that they lead to the proliferation of meetings that result in no actions being taken";
+and the jigsaw note that a co-ordinating role spots schools "starting to slip" earlier than
+inspection alone. Once a year, every brokered partnership older than its maturity time is
+checked (``monitoring_days`` officer days each): if the receiving school's estimated quality
+has not risen since the partnership began, it is ended, freeing its budget to be brokered
+again. Without monitoring, brokered partnerships run on whatever they achieve.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+IMPROVEMENT_NEEDED = 0.0  # pupil SD: a partnership must show some rise to continue
+
+
+def monitor(model, officer_days: float) -> float:
+    cfg = model.cfg.intervention
+    if not cfg.monitoring or cfg.monitoring_days <= 0:
+        return 0.0
+    links = model.links
+    rows = links.live()
+    rows = rows[links.brokered[rows] & (links.age[rows] >= model.cfg.partnership.maturity_years)]
+    rows = rows[: int(officer_days // cfg.monitoring_days)]
+    if rows.size == 0:
+        return 0.0
+    change = model.schools.estimate[links.b[rows]] - links.start_quality[rows]
+    idle = rows[change <= IMPROVEMENT_NEEDED]
+    links.end(idle)
+    model.partnerships_rebrokered += idle.size
+    return rows.size * cfg.monitoring_days

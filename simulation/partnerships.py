@@ -1,0 +1,120 @@
+"""External partnerships: knowledge flows between schools, with type, depth and maturity.
+
+Encodes: partnerships cover a spectrum from informal collaboratives to federations, deepen
+with age and with harder governance, and "need time to make an impact" (jigsaw note;
+federations show impact after 2-4 years: ``maturity = 1 - exp(-age / maturity_years)``).
+What flows is the partner's *expert* practice, so two weak schools "have little to give each
+other" (no recycling of mediocrity: the gain is a share of the gap to the partner's experts,
+zero when the partner is no better). High-leverage activity (coaching, joint practice
+development, lesson study, learning walks) transfers fully, low-leverage activity
+(conferences, documents, toolkits) only ``low_leverage_factor`` of it (Ainscow 2013).
+A trained facilitator adds ``facilitation_gain`` (Growing the Top). Network, peer-review and
+trio links also carry research engagement: expert coaches with "networking and research
+skills ... locate the latest best practice in the system" (Berwick), a pull toward the
+frontier. In a support partnership the strong school's released experts coach the weaker
+school; they lose a little teaching time, and they learn in turn ("by helping others you
+help yourself", Ainscow 2013): joint practice development moves them toward the frontier.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .absorption import take_in, uptake
+from .knowledge import move_toward
+from .population import expert_knowledge
+from .schema import PartnershipType as PT
+
+INITIAL_DEPTH = np.array([0.3, 0.5, 0.5, 0.6, 0.6, 0.5, 0.8])
+DEPTH_CAP = np.array([0.6, 0.9, 0.9, 0.9, 0.9, 0.9, 1.0])
+RESEARCH_TYPES = (PT.network, PT.peer_review, PT.trio)
+DIRECTED_TYPES = (PT.support,)
+
+
+def maturity(model, rows: np.ndarray) -> np.ndarray:
+    return 1.0 - np.exp(-model.links.age[rows] / model.cfg.partnership.maturity_years)
+
+
+def strength(model, rows: np.ndarray) -> np.ndarray:
+    """Share of the gap to the partner's practice closed this step, before the receiver's uptake."""
+    cfg, links = model.cfg.partnership, model.links
+    leverage = np.where(links.high_leverage[rows], 1.0, cfg.low_leverage_factor)
+    facilitation = 1.0 + cfg.facilitation_gain * links.facilitated[rows]
+    return cfg.transfer_rate * model.dt * maturity(model, rows) * links.depth[rows] * leverage * facilitation
+
+
+def exchange(model) -> None:
+    """Knowledge flows along every live partnership for one step."""
+    links, st, sc = model.links, model.staff, model.schools
+    rows = links.live()
+    if rows.size == 0:
+        return
+    s = strength(model, rows)
+    a, b, ptype = links.a[rows], links.b[rows], links.ptype[rows]
+    mutual = ~np.isin(ptype, DIRECTED_TYPES)
+    receiver = np.concatenate([b, a[mutual]])
+    source = np.concatenate([a, b[mutual]])
+    rate = np.concatenate([s, s[mutual]])
+    experts = expert_knowledge(st, sc)
+    research = np.concatenate([np.isin(ptype, RESEARCH_TYPES), np.isin(ptype[mutual], RESEARCH_TYPES)])
+    target_value = np.where(research, np.maximum(experts[source], _research_target(model, experts[source])),
+                            experts[source])
+    total = np.bincount(receiver, weights=rate, minlength=sc.n)
+    target = np.bincount(receiver, weights=rate * target_value, minlength=sc.n) / np.maximum(total, 1e-12)
+    school_rate = total * uptake(model, sc.km_capacity)
+    gain = move_toward(st.effective(), target[st.school], school_rate[st.school])
+    sc.external_gain += np.bincount(st.school, weights=gain, minlength=sc.n) / sc.n_staff
+    take_in(model, gain)
+    _supporters_learn(model, rows, s)
+    _release_experts(model, rows)
+    _mature(model, rows)
+
+
+def _research_target(model, source_experts: np.ndarray) -> np.ndarray:
+    reach = model.cfg.partnership.research_reach
+    return source_experts + reach * (model.frontier - source_experts)
+
+
+def _supporters_learn(model, rows: np.ndarray, s: np.ndarray) -> None:
+    links, st = model.links, model.staff
+    support = links.ptype[rows] == PT.support
+    if not support.any():
+        return
+    rate = np.bincount(links.a[rows][support], weights=s[support], minlength=model.schools.n)
+    rate *= model.cfg.partnership.supporter_learning
+    gain = move_toward(st.knowledge, model.frontier, rate[st.school]) * st.expert
+    st.knowledge += gain
+
+
+def _release_experts(model, rows: np.ndarray) -> None:
+    links = model.links
+    support = rows[links.ptype[rows] == PT.support]
+    model.schools.released += np.bincount(links.a[support], minlength=model.schools.n)
+
+
+def _mature(model, rows: np.ndarray) -> None:
+    links, cfg = model.links, model.cfg.partnership
+    links.age[rows] += model.dt
+    cap = DEPTH_CAP[links.ptype[rows]]
+    links.depth[rows] += cfg.depth_growth * model.dt * (cap - links.depth[rows])
+
+
+def maturity_by_school(model) -> np.ndarray:
+    """Maturity of each school's most mature live partnership (0 when it has none)."""
+    links = model.links
+    rows = links.live()
+    out = np.zeros(model.schools.n)
+    if rows.size:
+        m = maturity(model, rows)
+        np.maximum.at(out, links.a[rows], m)
+        np.maximum.at(out, links.b[rows], m)
+    return out
+
+
+def lapse(model) -> None:
+    """Self-selected partnerships lapse at a constant rate; brokered ones end when monitored."""
+    links = model.links
+    rows = links.live()
+    rows = rows[~links.brokered[rows]]
+    p = 1 - (1 - model.cfg.partnership.dissolution_rate) ** model.dt
+    links.end(rows[model.rng.random(rows.size) < p])

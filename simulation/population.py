@@ -1,0 +1,134 @@
+"""Initialisation: schools, staff and their starting knowledge, calibrated to England 2002.
+
+Encodes the calibration figures of the model brief (section 4): staff knowledge has an SD of
+0.25 pupil SD (a one-SD-better teacher raises scores by 0.25 SD); 15% of pupil-score variance
+lies between schools; the mean share of pupils reaching the benchmark is 42.1%; staff
+experience follows the stationary distribution implied by the leaving hazards (about 10% a
+year). Weak intake contexts and weak recruitment go together (``pull`` correlates with
+``context``), which is why between-school differences persist.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtr
+
+from .schema import ModelConfig
+from .state import SchoolState, StaffState, school_mean
+
+CONTEXT_PULL_CORRELATION = 0.5
+
+
+def build_schools(cfg: ModelConfig, rng: np.random.Generator) -> SchoolState:
+    sc = cfg.system
+    n = sc.n_schools
+    secondary = rng.random(n) < sc.share_secondary
+    mean_pupils = np.where(secondary, sc.pupils_secondary, sc.pupils_primary)
+    pupils = np.maximum(20, rng.normal(mean_pupils, 0.3 * mean_pupils)).astype(np.int64)
+    ratio = np.where(secondary, sc.pupils_per_teacher_secondary, sc.pupils_per_teacher_primary)
+    n_staff = np.maximum(2, np.round(pupils / ratio)).astype(np.int64)
+    start = np.concatenate([[0], np.cumsum(n_staff)])
+
+    sd_pull = cfg.staff.knowledge_sd * np.sqrt(cfg.staff.knowledge_between_share)
+    sd_context = _context_sd(sc.between_school_variance, sd_pull, CONTEXT_PULL_CORRELATION)
+    z1, z2 = rng.standard_normal(n), rng.standard_normal(n)
+    pull = sd_pull * z1
+    context = sd_context * (CONTEXT_PULL_CORRELATION * z1 + np.sqrt(1 - CONTEXT_PULL_CORRELATION**2) * z2)
+    lc = cfg.leadership
+    # Leadership capacity goes partly with the quality of staff a school attracts.
+    leadership = np.clip(lc.initial_mean + 0.5 * lc.initial_sd * z1 + rng.normal(0, 0.85 * lc.initial_sd, n), 0.05, 0.95)
+    mc = cfg.moral_capital.initial_mean
+    moral = rng.beta(2.0, 2.0 * (1 - mc) / max(mc, 1e-6), n) if mc > 0 else np.zeros(n)
+    region = rng.integers(0, sc.n_regions, n)
+    km = np.clip(rng.beta(2, 5, n), 0, 1)  # informal knowledge management before any programme
+    return SchoolState(
+        secondary=secondary, pupils=pupils, n_staff=n_staff, start=start, region=region,
+        x=rng.random(n), y=rng.random(n), context=context, pull=pull, leadership=leadership,
+        km_capacity=km.copy(), km_floor=km, moral_capital=moral,
+        grade=np.full(n, 2, dtype=np.int64), special_measures=np.zeros(n, dtype=bool),
+        next_inspection=np.zeros(n), attainment=np.zeros(n), estimate=np.zeros(n),
+        reviewed_until=np.full(n, -1.0), sig=np.full(n, -1, dtype=np.int64),
+        intervened_until=np.full(n, -1.0),
+    )
+
+
+def _context_sd(between: float, sd_pull: float, rho: float) -> float:
+    """Context SD so that var(pull + context) equals the between-school variance share."""
+    # sd_c^2 + 2 rho sd_p sd_c + sd_p^2 = between, the positive root.
+    b = 2 * rho * sd_pull
+    c = sd_pull**2 - between
+    disc = b * b - 4 * c
+    return max(0.0, (-b + np.sqrt(max(disc, 0.0))) / 2)
+
+
+def stationary_experience(cfg: ModelConfig, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Years of experience drawn from the steady state implied by the leaving hazards."""
+    st = cfg.staff
+    years = np.arange(0, 45)
+    hazard = np.where(years < 1, st.leave_rate_first_year, np.where(years < 5, st.leave_rate_early,
+                                                                     st.leave_rate_established))
+    survival = np.concatenate([[1.0], np.cumprod(1 - hazard)[:-1]])
+    weights = survival / survival.sum()
+    return rng.choice(years, size=n, p=weights) + rng.random(n)
+
+
+def experience_profile(cfg: ModelConfig, experience: np.ndarray) -> np.ndarray:
+    """Knowledge gained from practice after ``experience`` years (integral of the gain rate)."""
+    st = cfg.staff
+    return st.experience_gain * st.experience_decay_years * (1 - np.exp(-experience / st.experience_decay_years))
+
+
+def build_staff(cfg: ModelConfig, schools: SchoolState, rng: np.random.Generator) -> StaffState:
+    st = cfg.staff
+    n = int(schools.start[-1])
+    school = np.repeat(np.arange(schools.n), schools.n_staff).astype(np.int64)
+    experience = stationary_experience(cfg, rng, n)
+    sd_within = st.knowledge_sd * np.sqrt(1 - st.knowledge_between_share)
+    profile = experience_profile(cfg, experience)
+    base = schools.pull[school] + (profile - profile.mean()) + rng.normal(0, sd_within, n)
+    base -= base.mean()  # the 2002 baseline teacher is the zero of the absolute scale
+    return StaffState(
+        school=school, knowledge=base.copy(), base=base, shallow=np.zeros(n), experience=experience,
+        coach=np.zeros(n, dtype=bool), trained=np.zeros(n, dtype=bool), expert=np.zeros(n, dtype=bool),
+    )
+
+
+def within_sd(cfg: ModelConfig) -> float:
+    """Pupil-level noise SD so that total pupil-score variance is one."""
+    st, sc = cfg.staff, cfg.system
+    within_staff = st.knowledge_sd**2 * (1 - st.knowledge_between_share)
+    return float(np.sqrt(max(1.0 - sc.between_school_variance - within_staff, 0.05)))
+
+
+def benchmark_for(share: float, staff_effect: np.ndarray, schools: SchoolState, school: np.ndarray,
+                  sigma: float) -> float:
+    """The benchmark score at which the pupil-weighted share reaching it equals ``share``."""
+    lo, hi = -5.0, 5.0
+    score = staff_effect + schools.context[school]
+    pupils_taught = (schools.pupils / schools.n_staff)[school]
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if np.average(ndtr((score - mid) / sigma), weights=pupils_taught) > share:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def mark_experts(staff: StaffState, schools: SchoolState, share: float) -> None:
+    """The top ``share`` of each school's staff by knowledge are its experts (shared with partners)."""
+    order = np.lexsort((-staff.knowledge, staff.school))
+    rank = np.empty(staff.n, dtype=np.int64)
+    rank[order] = np.arange(staff.n) - np.repeat(schools.start[:-1], schools.n_staff)
+    staff.expert[:] = rank < np.maximum(1, np.round(share * schools.n_staff))[staff.school]
+
+
+def expert_knowledge(staff: StaffState, schools: SchoolState) -> np.ndarray:
+    """Mean deep knowledge of each school's experts."""
+    k = np.where(staff.expert, staff.knowledge, 0.0)
+    count = np.maximum(1, np.bincount(staff.school, weights=staff.expert, minlength=schools.n))
+    return np.bincount(staff.school, weights=k, minlength=schools.n) / count
+
+
+__all__ = ["build_schools", "build_staff", "within_sd", "benchmark_for", "mark_experts", "expert_knowledge",
+           "school_mean"]

@@ -1,0 +1,209 @@
+"""The four strategies, as allocations of one discretionary budget across the levers.
+
+Encodes the brief's section 2 and Berwick's two strands. Every strategy spends the same
+staff-day budget each step (``budget_days_per_school`` x schools x step length); what
+differs is where it goes:
+
+* ``status_quo`` – all on low-leverage CPD for everyone; inspection, floor standards and
+  intervention as in every strategy.
+* ``reducing_disparity`` – internal coaching and support from strong schools, to the
+  weakest schools only.
+* ``growing_the_top`` – external networks (trios, peer review) and innovation, to the
+  strongest schools only.
+* ``upwards_convergence`` – both strands, staged by readiness: a school first builds
+  internal coaching until its knowledge-management capacity reaches
+  ``readiness_threshold``, then is linked to external knowledge (support if weak,
+  networks and innovation if strong), while strong schools release staff to support weak
+  ones.
+
+A lever that cannot use its share (no eligible schools, no willing partners, no broker)
+passes it to the next; whatever is left goes to low-leverage CPD, so the total spent is
+always the budget. Which schools are weakest or strongest is decided from the local
+authority's noisy estimate, never from the true state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import brokering, coaching
+from .schema import PartnershipType as PT
+from .schema import StrategyConfig, StrategyName, Targeting
+
+LEVERS = ("internal_coaching", "school_support", "external_networks", "innovation")
+NETWORK_TYPES = (PT.network, PT.trio, PT.peer_review)
+
+
+def budget_per_step(model) -> float:
+    cfg = model.cfg.strategy
+    return cfg.budget_days_per_school * model.schools.n * model.dt
+
+
+def allocate(model) -> dict[str, float]:
+    """Spend this step's budget across the levers; returns staff days per lever."""
+    cfg = model.cfg.strategy
+    budget = budget_per_step(model)
+    model.schools.reset_plan()
+    spent = {lever: 0.0 for lever in LEVERS}
+    carry = 0.0
+    for pass_ in range(2):
+        for lever in LEVERS:
+            share = getattr(cfg, lever)
+            if share <= 0:
+                continue
+            available = (share * budget if pass_ == 0 else 0.0) + carry
+            used = SPEND[lever](model, available, spent[lever])
+            spent[lever] += used
+            carry = available - used
+    cpd = max(budget - sum(spent.values()), 0.0)
+    _spend_cpd(model, cpd)
+    spent["low_leverage_cpd"] = cpd
+    return spent
+
+
+def weakest(model) -> np.ndarray:
+    k = max(1, int(round(model.cfg.strategy.target_share * model.schools.n)))
+    return np.argsort(model.schools.estimate, kind="stable")[:k]
+
+
+def strongest(model) -> np.ndarray:
+    k = max(1, int(round(model.cfg.strategy.target_share * model.schools.n)))
+    return np.argsort(-model.schools.estimate, kind="stable")[:k]
+
+
+def ready(model, schools: np.ndarray) -> np.ndarray:
+    return model.schools.km_capacity[schools] >= model.cfg.strategy.readiness_threshold
+
+
+def coaching_targets(model) -> np.ndarray:
+    t = model.cfg.strategy.targeting
+    if t == Targeting.weakest:
+        return weakest(model)
+    if t == Targeting.strongest:
+        return strongest(model)
+    everyone = np.argsort(model.schools.estimate, kind="stable")
+    if t == Targeting.readiness:
+        return everyone[~ready(model, everyone)]
+    return everyone
+
+
+def support_receivers(model) -> np.ndarray:
+    t = model.cfg.strategy.targeting
+    receivers = weakest(model)
+    if t == Targeting.readiness:
+        receivers = receivers[ready(model, receivers)]
+    return receivers
+
+
+def network_members(model) -> np.ndarray:
+    t = model.cfg.strategy.targeting
+    members = strongest(model) if t != Targeting.all else np.argsort(-model.schools.estimate, kind="stable")
+    if t == Targeting.readiness:
+        members = members[ready(model, members)]
+    return members
+
+
+def _spend_coaching(model, days: float, already: float) -> float:
+    targets = coaching_targets(model)
+    sc = model.schools
+    remaining = days
+    cost = coaching.full_cost(model)[targets]
+    for school, c in zip(targets, cost):
+        if remaining <= 1e-9:
+            break
+        give = min(c - sc.coaching_days[school], remaining)
+        if give > 0:
+            sc.coaching_days[school] += give
+            remaining -= give
+    return days - remaining
+
+
+def _funded_rows(model, types) -> np.ndarray:
+    links = model.links
+    rows = links.live()
+    return rows[links.funded[rows] & np.isin(links.ptype[rows], types)]
+
+
+TERMS_PER_YEAR = 3
+
+
+def _link_cost(model) -> float:
+    """Staff days one partnership costs per step: both schools' days."""
+    return 2 * model.cfg.partnership.days_per_term * TERMS_PER_YEAR * model.dt
+
+
+def _spend_support(model, days: float, already: float) -> float:
+    cfg = model.cfg.strategy
+    cost = _link_cost(model)
+    affordable = int((days + already) // cost)
+    rows = _funded_rows(model, (PT.support,))
+    wanted = affordable - rows.size
+    if wanted > 0:
+        receivers = support_receivers(model)
+        room = brokering.has_room(model)
+        supported = np.zeros(model.schools.n, dtype=bool)
+        supported[model.links.b[rows]] = True
+        receivers = receivers[room[receivers] & ~supported[receivers]][:wanted]
+        suppliers = strongest(model)
+        suppliers = suppliers[room[suppliers] & (model.schools.grade[suppliers] <= 2)]
+        suppliers = np.setdiff1d(suppliers, receivers)
+        brokering.broker_support(model, receivers, suppliers, cfg.brokering, cfg.facilitation)
+    elif wanted < 0:
+        model.links.end(rows[np.argsort(model.links.age[rows])][: -wanted])
+    n = _funded_rows(model, (PT.support,)).size
+    return max(0.0, n * cost - already)
+
+
+def _spend_networks(model, days: float, already: float) -> float:
+    cfg = model.cfg.strategy
+    size = model.cfg.partnership.network_size
+    per_group = size * (size - 1) // 2
+    cost = _link_cost(model)
+    affordable = int((days + already) // cost)
+    rows = _funded_rows(model, NETWORK_TYPES)
+    groups = (affordable - rows.size) // per_group
+    if groups > 0:
+        members = network_members(model)
+        room = model.links.degree(model.schools.n) <= model.cfg.partnership.max_partnerships - (size - 1)
+        in_network = np.zeros(model.schools.n, dtype=bool)
+        in_network[model.links.a[rows]] = True
+        in_network[model.links.b[rows]] = True
+        members = members[room[members] & ~in_network[members]]
+        brokering.broker_networks(model, members, groups, cfg.brokering, cfg.facilitation)
+    rows = _funded_rows(model, NETWORK_TYPES)
+    if cfg.peer_review and rows.size:
+        from .information import review
+
+        review(model, np.unique(np.concatenate([model.links.a[rows], model.links.b[rows]])))
+    return max(0.0, rows.size * cost - already)
+
+
+def _spend_innovation(model, days: float, already: float) -> float:
+    targets = network_members(model)
+    if targets.size == 0 or days <= 0:
+        return 0.0
+    model.schools.innovation_days[targets] += days / targets.size
+    return days
+
+
+def _spend_cpd(model, days: float) -> None:
+    sc = model.schools
+    sc.cpd_days = days * sc.n_staff / sc.n_staff.sum()
+
+
+SPEND = {
+    "internal_coaching": _spend_coaching,
+    "school_support": _spend_support,
+    "external_networks": _spend_networks,
+    "innovation": _spend_innovation,
+}
+
+
+def preset(name: str) -> StrategyConfig:
+    """A StrategyConfig for one of the four named strategies."""
+    from .config import load_config
+
+    return load_config(strategy=name).strategy
+
+
+__all__ = ["allocate", "preset", "budget_per_step", "StrategyName"]

@@ -38,3 +38,34 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
+
+# --- browser visualiser (docs/visualiser.md) ---------------------------------------------
+# make viz      - serve the SolaraViz page on http://127.0.0.1:$(VIZ_PORT) (loopback only)
+# make assets   - fetch Solara's page assets from npm into $(SOLARA_ASSETS), so the page works offline
+# make browser  - install Debian's chromium (for tests/test_app_browser.py) when it is missing
+VIZ_PORT ?= 8765
+SOLARA_ASSETS ?= $(VENV)/solara-assets
+SOLARA_ASSETS_STAMP := $(SOLARA_ASSETS)/.complete
+
+.PHONY: viz assets browser
+
+$(SOLARA_ASSETS_STAMP): scripts/solara_assets.sh
+	@command -v npm >/dev/null 2>&1 || { SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get install -y npm || { $$SUDO apt-get update && $$SUDO apt-get install -y npm; }; }
+	scripts/solara_assets.sh $(SOLARA_ASSETS)
+	@touch $@
+
+assets: $(SOLARA_ASSETS_STAMP)
+
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; export DEBIAN_FRONTEND=noninteractive; \
+	  echo "installing Debian chromium for the browser test"; \
+	  $$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }; \
+	fi
+
+viz: $(STAMP) $(SOLARA_ASSETS_STAMP)
+	SOLARA_ASSETS_PROXY_CACHE_DIR="$(abspath $(SOLARA_ASSETS))" SOLARA_TELEMETRY_MIXPANEL_ENABLE=False \
+	  $(VENV)/bin/solara run simulation/app.py --host 127.0.0.1 --port $(VIZ_PORT) --no-open --production
+
+test: $(SOLARA_ASSETS_STAMP) browser

@@ -84,7 +84,7 @@ def leverage_draw(model, n: int, brokered: bool, facilitated: bool) -> np.ndarra
 
 
 def link(model, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facilitated: bool,
-         group: np.ndarray | None = None, funded: bool = False) -> np.ndarray:
+         group: np.ndarray | None = None, funded: bool = False, until: float = np.inf) -> np.ndarray:
     """Create partnerships ``a``-``b`` (``a`` supports ``b`` for support links)."""
     keep = (a >= 0) & (b >= 0) & (a != b)
     a, b = a[keep], b[keep]
@@ -100,7 +100,8 @@ def link(model, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, faci
     return model.links.add(
         a, b, int(ptype), depth=float(INITIAL_DEPTH[int(ptype)]),
         high_leverage=leverage_draw(model, a.size, brokered, facilitated), facilitated=facilitated,
-        brokered=brokered, start_quality=model.schools.estimate[b], group=group, funded=funded)
+        brokered=brokered, start_quality=model.schools.estimate[b], group=group, funded=funded,
+        until=until)
 
 
 def willing_supporters(model, candidates: np.ndarray) -> np.ndarray:

@@ -65,7 +65,8 @@ def load_config(scenario: str = "teaching", strategy: str = "status_quo", **over
     dotted = OmegaConf.from_dotlist([])
     for key, value in overrides.items():
         OmegaConf.update(dotted, resolve_key(key), _plain(value), force_add=True)
-    return to_model_config(base, scenario_node, strategy_node, dotted)
+    # the scenario comes after the strategy so that it can fix e.g. how partnerships are brokered
+    return to_model_config(base, strategy_node, scenario_node, dotted)
 
 
 def _plain(value: Any) -> Any:

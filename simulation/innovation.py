@@ -23,7 +23,8 @@ EXPERT_UPTAKE = 0.5  # share of the new practice a school's other experts take u
 
 def attempt_rate(model) -> np.ndarray:
     cfg, sc = model.cfg.innovation, model.schools
-    rate = cfg.base_rate + cfg.rate_per_day * sc.innovation_days / model.dt
+    days = sc.innovation_days / model.dt
+    rate = cfg.base_rate + cfg.max_attempts * days / (days + cfg.half_days)
     links = model.links
     rows = links.live()
     rows = rows[np.isin(links.ptype[rows], (PT.network, PT.trio, PT.peer_review))]

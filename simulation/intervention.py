@@ -20,6 +20,7 @@ from .schema import PartnershipType as PT
 
 COOLDOWN_YEARS = 3.0  # no new intervention in the same school for this long
 ENGAGEMENT_YEARS = 1.0  # an intervention's officer days are spread over this time
+SPONSOR_YEARS = 2.0  # a sponsor's support partnership ends after this long
 
 
 def candidates(model) -> np.ndarray:
@@ -62,4 +63,5 @@ def _sponsor(model, targets: np.ndarray) -> None:
     sponsors = sponsors[np.argsort(-sc.estimate[sponsors], kind="stable")][: targets.size]
     n = min(sponsors.size, targets.size)
     if n:
-        link(model, sponsors[:n], targets[:n], PT.support, brokered=True, facilitated=False)
+        link(model, sponsors[:n], targets[:n], PT.support, brokered=True, facilitated=False,
+             until=model.years_elapsed + SPONSOR_YEARS)

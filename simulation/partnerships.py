@@ -112,8 +112,11 @@ def maturity_by_school(model) -> np.ndarray:
 
 
 def lapse(model) -> None:
-    """Self-selected partnerships lapse at a constant rate; brokered ones end when monitored."""
+    """Fixed-term partnerships end on time; self-selected ones lapse at a constant rate;
+    brokered ones otherwise end only when monitoring finds them idle."""
     links = model.links
+    rows = links.live()
+    links.end(rows[links.until[rows] <= model.years_elapsed])
     rows = links.live()
     rows = rows[~links.brokered[rows]]
     p = 1 - (1 - model.cfg.partnership.dissolution_rate) ** model.dt

@@ -20,7 +20,14 @@ from enum import Enum
 from typing import Any
 
 
-class StrategyName(str, Enum):
+class _Named(str, Enum):
+    """A string enum that prints as its value (so it reads well in paths and tables)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class StrategyName(_Named):
     status_quo = "status_quo"
     reducing_disparity = "reducing_disparity"
     growing_the_top = "growing_the_top"
@@ -28,7 +35,7 @@ class StrategyName(str, Enum):
     custom = "custom"
 
 
-class Targeting(str, Enum):
+class Targeting(_Named):
     """Which schools a strategy's discretionary budget reaches."""
 
     all = "all"  # spread evenly over every school
@@ -37,7 +44,7 @@ class Targeting(str, Enum):
     readiness = "readiness"  # staged: internal first, external once a school is ready
 
 
-class BrokeringMode(str, Enum):
+class BrokeringMode(_Named):
     none = "none"  # no new partnerships are arranged
     self_selected = "self_selected"  # schools choose near, similar partners ("cosy")
     data_informed = "data_informed"  # the broker matches a weakness with a strength
@@ -199,7 +206,9 @@ class PartnershipConfig:
 @dataclass
 class InnovationConfig:
     base_rate: float = param(0.02, 0, 1, "1/year", "Chance per year a school innovates without resources.")
-    rate_per_day: float = param(0.01, 0, 1, "1/staff day", "Innovation attempts per released staff day.")
+    max_attempts: float = param(1.0, 0, 20, "1/year", "Innovation attempts per year of a school with unlimited released days.")
+    half_days: float = param(40.0, 0.1, 1000, "staff days/year", "Released innovation days per year giving half the maximum attempts.")
+    max_days: float = param(80.0, 0, 1000, "staff days/year", "Most innovation days one school can use in a year.")
     step_mean: float = param(0.02, -1, 1, "pupil SD", "Mean knowledge gain of an innovation over current best practice.")
     step_sd: float = param(0.06, 0, 1, "pupil SD", "SD of innovation outcomes (risk: many innovations detract).")
     evaluation_noise: float = param(0.06, 0, 1, "pupil SD",
@@ -209,10 +218,10 @@ class InnovationConfig:
 @dataclass
 class MoralCapitalConfig:
     initial_mean: float = param(0.08, 0, 1, "share", "Mean moral capital (willingness to support others) at the start.")
-    role_modelling: float = param(0.6, 0, 10, "1/year", "Growth of moral capital from seeing peers support others.",
+    role_modelling: float = param(0.3, 0, 10, "1/year", "Growth of moral capital from seeing peers support others.",
                                   "Berwick: outstanding schools saw peers role-model moral behaviour")
     own_support_gain: float = param(0.1, 0, 5, "1/year", "Growth of moral capital from supporting others.")
-    decay: float = param(0.05, 0, 5, "1/year", "Decay of moral capital.")
+    decay: float = param(0.1, 0, 5, "1/year", "Decay of moral capital.")
     spontaneous_support: float = param(0.1, 0, 1, "1/year", "Chance per year a willing strong school offers support unasked.")
 
 
@@ -242,8 +251,8 @@ class InspectionConfig:
     context_bias: float = param(0.4, 0, 1, "share", "How much a school's intake context leaks into its grade.")
     cycle_years: list[float] = param([5.0, 4.0, 2.0, 1.0], 0.3, 10, "years",
                                      "Years between inspections by grade (outstanding..inadequate).")
-    framework_interval: int = param(5, 1, 50, "years", "Years between framework revisions.")
-    bar_rise: float = param(0.02, 0, 1, "pupil SD", "Rise of every grade boundary at each revision.",
+    framework_interval: int = param(4, 1, 50, "years", "Years between framework revisions.")
+    bar_rise: float = param(0.04, 0, 1, "pupil SD", "Rise of every grade boundary at each revision.",
                             "Berwick: the Ofsted framework's challenge rose with each iteration")
     special_measures_leadership: float = param(0.45, 0, 1, "leadership",
                                                "An inadequate school below this leadership capacity is put in special measures.")

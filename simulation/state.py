@@ -88,7 +88,7 @@ class PartnershipState:
     COLUMNS = {
         "a": np.int64, "b": np.int64, "ptype": np.int8, "age": np.float64, "depth": np.float64,
         "high_leverage": np.bool_, "facilitated": np.bool_, "brokered": np.bool_,
-        "active": np.bool_, "funded": np.bool_, "start_quality": np.float64, "group": np.int64,
+        "active": np.bool_, "funded": np.bool_, "until": np.float64, "start_quality": np.float64, "group": np.int64,
     }
 
     def __init__(self, capacity: int = 64) -> None:
@@ -108,7 +108,7 @@ class PartnershipState:
 
     def add(self, a: np.ndarray, b: np.ndarray, ptype: int, *, depth: float, high_leverage: np.ndarray,
             facilitated: bool, brokered: bool, start_quality: np.ndarray, group: np.ndarray | None = None,
-            funded: bool = False) -> np.ndarray:
+            funded: bool = False, until: float = np.inf) -> np.ndarray:
         a = np.asarray(a, dtype=np.int64)
         b = np.asarray(b, dtype=np.int64)
         n = a.size
@@ -127,6 +127,7 @@ class PartnershipState:
         self.facilitated[rows] = facilitated
         self.brokered[rows] = brokered
         self.funded[rows] = funded
+        self.until[rows] = until
         self.start_quality[rows] = start_quality
         self.group[rows] = -1 if group is None else group
         self.active[rows] = True

@@ -182,8 +182,10 @@ def _spend_innovation(model, days: float, already: float) -> float:
     targets = network_members(model)
     if targets.size == 0 or days <= 0:
         return 0.0
-    model.schools.innovation_days[targets] += days / targets.size
-    return days
+    room = model.cfg.innovation.max_days * model.dt - model.schools.innovation_days[targets]
+    give = np.minimum(room.clip(min=0), days / targets.size)
+    model.schools.innovation_days[targets] += give
+    return float(give.sum())
 
 
 def _spend_cpd(model, days: float) -> None:

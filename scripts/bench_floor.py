@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import time
 
 import numpy as np
@@ -73,6 +74,7 @@ def run_floor(n_staff: int = 455_000, steps: int = 90, steps_per_year: int = 3, 
     return {
         "staff": s["n"], "schools": s["n_schools"], "steps": steps, "build_s": t1 - t0, "run_s": t2 - t1,
         "ns_per_staff_step": (t2 - t1) / (s["n"] * steps) * 1e9, "leavers_per_year": leavers / (steps / steps_per_year),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 

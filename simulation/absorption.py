@@ -7,8 +7,8 @@ become overwhelmed and improvements won't be sustainable"; and Chhatwal's warnin
 school takes in is split by its knowledge-management capacity (``km``): the share ``km``
 becomes deep knowledge, the rest is shallow. Below ``overwhelm_threshold`` the school takes
 in less in the first place (it is overwhelmed). Shallow knowledge acts on pupils while it
-lasts but fades at ``shallow_decay * (1 - km)`` and is turned into deep knowledge at
-``consolidation * km``: only a school that manages knowledge keeps what it copied.
+lasts but fades at ``shallow_decay`` and is turned into deep knowledge at ``consolidation *
+km`` meanwhile: only a school that manages knowledge keeps what it copied.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def consolidate(model) -> None:
     st, cfg, dt = model.staff, model.cfg.absorption, model.dt
     km = model.schools.km_capacity[st.school]
     converted = np.clip(cfg.consolidation * km * dt, 0, 1) * st.shallow
-    faded = np.clip(cfg.shallow_decay * (1 - km) * dt, 0, 1) * st.shallow
+    faded = np.clip(cfg.shallow_decay * dt, 0, 1) * st.shallow
     st.knowledge += converted
     st.shallow -= converted + faded
     np.minimum(st.knowledge, model.frontier, out=st.knowledge)

@@ -104,9 +104,16 @@ def link(model, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, faci
         until=until)
 
 
+ASK_INTERVAL_YEARS = 1.0  # a school that declined is not asked again for a year
+
+
 def willing_supporters(model, candidates: np.ndarray) -> np.ndarray:
     """Strong schools asked to support agree with probability equal to their moral capital."""
-    return candidates[model.rng.random(candidates.size) < model.schools.moral_capital[candidates]]
+    sc = model.schools
+    candidates = candidates[sc.asked_until[candidates] <= model.years_elapsed]
+    agree = model.rng.random(candidates.size) < sc.moral_capital[candidates]
+    sc.asked_until[candidates[~agree]] = model.years_elapsed + ASK_INTERVAL_YEARS
+    return candidates[agree]
 
 
 def broker_support(model, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, facilitated: bool) -> int:

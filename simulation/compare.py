@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -38,7 +39,7 @@ def compare(scenario: str = "regional", seeds: int = 10, years: int = 30, worker
     """The tidy table of every strategy x seed run."""
     jobs = [(scenario, s, seed, years) for s in (strategies or STRATEGIES) for seed in range(seeds)]
     workers = workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         frames = list(tqdm(pool.map(_one, jobs), total=len(jobs), desc="runs", unit="run"))
     return pd.concat(frames, ignore_index=True)
 

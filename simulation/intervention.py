@@ -8,14 +8,14 @@ below the floor that are not good, weakest first by the authority's estimate. Ea
 intervention costs ``days_per_intervention`` officer days spread over a year, so capacity
 limits how many schools are reached; an intervened school is not intervened again for three years. The
 school gets new leadership (capacity drawn around ``leadership_after``) and, where a strong
-school has room, a sponsor who supports it.
+school has room and agrees (moral capital), a sponsor who supports it for two years.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .brokering import has_room, link
+from .brokering import has_room, link, willing_supporters
 from .schema import PartnershipType as PT
 
 COOLDOWN_YEARS = 3.0  # no new intervention in the same school for this long
@@ -50,7 +50,6 @@ def intervene(model, officer_days: float) -> float:
     new_leadership = np.clip(model.rng.normal(cfg.leadership_after, 0.1, targets.size), 0.05, 0.95)
     sc.leadership[targets] = np.maximum(sc.leadership[targets], new_leadership)
     sc.intervened_until[targets] = model.years_elapsed + COOLDOWN_YEARS
-    sc.special_measures[targets] = False
     _sponsor(model, targets)
     model.interventions += targets.size
     return ongoing + targets.size * per_step
@@ -59,8 +58,8 @@ def intervene(model, officer_days: float) -> float:
 def _sponsor(model, targets: np.ndarray) -> None:
     sc = model.schools
     room = has_room(model)
-    sponsors = np.flatnonzero(room & (sc.grade == 1))
-    sponsors = sponsors[np.argsort(-sc.estimate[sponsors], kind="stable")][: targets.size]
+    sponsors = np.flatnonzero(room & (sc.grade <= 2))
+    sponsors = willing_supporters(model, sponsors[np.argsort(-sc.estimate[sponsors], kind="stable")])[: targets.size]
     n = min(sponsors.size, targets.size)
     if n:
         link(model, sponsors[:n], targets[:n], PT.support, brokered=True, facilitated=False,

@@ -77,8 +77,7 @@ class SchoolSystem(Model):
         self.innovations_harmful = 0
         self.partnerships_rebrokered = 0
         self.coaching_gain = 0.0
-        self.leavers_this_year = 0
-        self.leavers_last_year = 0
+        self.leavers_total = 0
         self.spend: dict[str, float] = {}
         self._group_counter = 0
 
@@ -128,7 +127,6 @@ class SchoolSystem(Model):
         self.schools.external_gain = np.zeros(self.schools.n)
         if self.new_year:
             population.mark_experts(self.staff, self.schools, self.cfg.partnership.expert_share)
-            self.leavers_last_year, self.leavers_this_year = self.leavers_this_year, 0
 
     def _end_step(self) -> None:
         self.staff_days_used = float(sum(self.spend.values()))

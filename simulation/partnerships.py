@@ -8,7 +8,10 @@ other" (no recycling of mediocrity: the gain is a share of the gap to the partne
 zero when the partner is no better). High-leverage activity (coaching, joint practice
 development, lesson study, learning walks) transfers fully, low-leverage activity
 (conferences, documents, toolkits) only ``low_leverage_factor`` of it (Ainscow 2013).
-A trained facilitator adds ``facilitation_gain`` (Growing the Top). Network, peer-review and
+A trained facilitator adds ``facilitation_gain`` (Growing the Top). What a partnership brings
+reaches the staff in contact with the partner (the experts) directly and the rest of the
+staff only through the school's internal knowledge management (share ``km``): knowledge
+from outside spreads inside a school only where it has the systems to share it (Berwick). Network, peer-review and
 trio links also carry research engagement: expert coaches with "networking and research
 skills ... locate the latest best practice in the system" (Berwick), a pull toward the
 frontier. In a support partnership the strong school's released experts coach the weaker
@@ -62,7 +65,10 @@ def exchange(model) -> None:
     total = np.bincount(receiver, weights=rate, minlength=sc.n)
     target = np.bincount(receiver, weights=rate * target_value, minlength=sc.n) / np.maximum(total, 1e-12)
     school_rate = total * uptake(model, sc.km_capacity)
-    gain = move_toward(st.effective(), target[st.school], school_rate[st.school])
+    # Staff in contact with the partner (the experts) learn directly; the rest only as far as
+    # the school's internal knowledge management carries it to them.
+    reach = np.where(st.expert, 1.0, sc.km_capacity[st.school])
+    gain = move_toward(st.effective(), target[st.school], school_rate[st.school] * reach)
     sc.external_gain += np.bincount(st.school, weights=gain, minlength=sc.n) / sc.n_staff
     take_in(model, gain)
     _supporters_learn(model, rows, s)

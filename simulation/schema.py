@@ -136,7 +136,7 @@ class StaffConfig:
                                          "about 87% still teaching after one year")
     leave_rate_early: float = param(0.055, 0, 1, "1/year", "Hazard of leaving in years 2-5.",
                                     "about 70% still teaching after five years")
-    leave_rate_established: float = param(0.09, 0, 1, "1/year", "Hazard of leaving after five years (incl. retirement).",
+    leave_rate_established: float = param(0.105, 0, 1, "1/year", "Hazard of leaving after five years (incl. retirement).",
                                           "about 10% leave the state sector each year")
     weak_school_turnover: float = param(0.5, 0, 5, "multiplier",
                                         "Extra leaving hazard in a school below the floor or in special measures.")
@@ -166,7 +166,7 @@ class AbsorptionConfig:
     overwhelm_threshold: float = param(0.4, 0, 1, "km capacity",
                                        "Below this capacity, external knowledge overwhelms a school.",
                                        "Berwick: weak schools taking external knowledge first are overwhelmed")
-    shallow_decay: float = param(1.2, 0, 10, "1/year", "Decay of shallow (copied, not embedded) knowledge at zero capacity.")
+    shallow_decay: float = param(1.5, 0, 10, "1/year", "Decay of shallow (copied, not embedded) knowledge.")
     consolidation: float = param(0.8, 0, 10, "1/year", "Rate at which shallow knowledge becomes deep at full capacity.")
 
 
@@ -254,7 +254,7 @@ class InspectionConfig:
     framework_interval: int = param(4, 1, 50, "years", "Years between framework revisions.")
     bar_rise: float = param(0.04, 0, 1, "pupil SD", "Rise of every grade boundary at each revision.",
                             "Berwick: the Ofsted framework's challenge rose with each iteration")
-    special_measures_leadership: float = param(0.45, 0, 1, "leadership",
+    special_measures_leadership: float = param(0.40, 0, 1, "leadership",
                                                "An inadequate school below this leadership capacity is put in special measures.")
 
 

@@ -56,6 +56,7 @@ class SchoolState:
     reviewed_until: np.ndarray  # float years: peer-review information is fresh until then
     sig: np.ndarray  # int, school improvement group (-1 none)
     intervened_until: np.ndarray  # float years: no new intervention before then
+    asked_until: np.ndarray  # float years: a school that declined to support is not asked again before then
     # Per-term plan, set by the strategy allocation
     coaching_days: np.ndarray = field(default=None)  # type: ignore[assignment]
     cpd_days: np.ndarray = field(default=None)  # type: ignore[assignment]

@@ -31,7 +31,7 @@ def turnover(model) -> np.ndarray:
     st, cfg = model.staff, model.cfg.staff
     p_leave = 1 - (1 - leaving_hazard(model)) ** model.dt
     leavers = np.flatnonzero(model.rng.random(st.n) < p_leave)
-    model.leavers_this_year += leavers.size
+    model.leavers_total += leavers.size
     recruit(model, leavers)
     return leavers
 

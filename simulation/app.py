@@ -12,9 +12,11 @@ Layering: this module imports the model; the model core never imports this modul
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import altair as alt
+import markdown
 import numpy as np
 import pandas as pd
 import solara
@@ -192,6 +194,16 @@ model_params = {
 
 # --- components (each is a function of the current model) -----------------------------------------
 
+def Text(md_text: str):
+    """Markdown as HTML. (solara.Markdown also loads mermaid from the CDN, which offline is an error.)"""
+    text = markdown.markdown(md_text).replace("<strong>", '<strong style="font-weight: 600">')
+    return solara.HTML(tag="div", unsafe_innerHTML=text, classes=["upconv-text"])
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
+
 def network_chart(model: SchoolSystem) -> alt.LayerChart:
     sc = model.schools
     grades = [GRADE_NAMES[Grade(int(g))] for g in sc.grade]
@@ -206,6 +218,7 @@ def network_chart(model: SchoolSystem) -> alt.LayerChart:
         "x": sc.x[a], "y": sc.y[a], "x2": sc.x[b], "y2": sc.y[b],
         "partnership": [PTYPE_NAMES[int(t)] for t in model.links.ptype[rows]],
     })
+    shrink = min(1.0, 40 / sc.n) ** 0.5  # smaller dots for larger systems
     x = alt.X("x:Q", scale=alt.Scale(domain=[0, 1]), axis=None)
     y = alt.Y("y:Q", scale=alt.Scale(domain=[0, 1]), axis=None)
     links = alt.Chart(edges).mark_rule(strokeWidth=2, opacity=0.75).encode(
@@ -215,7 +228,7 @@ def network_chart(model: SchoolSystem) -> alt.LayerChart:
     )
     schools = alt.Chart(nodes).mark_circle(opacity=0.95, stroke="black").encode(
         x=x, y=y,
-        size=alt.Size("pupils:Q", scale=alt.Scale(domain=[0, 2000], range=[20, 500]), legend=None),
+        size=alt.Size("pupils:Q", scale=alt.Scale(domain=[0, 2000], range=[20 * shrink, 500 * shrink]), legend=None),
         color=alt.Color("grade:N", scale=alt.Scale(domain=list(GRADE_NAMES.values()), range=GRADE_COLOURS),
                         legend=alt.Legend(title="Grade", orient="right")),
         strokeWidth=alt.condition("datum.special_measures", alt.value(3), alt.value(0.3)),
@@ -236,11 +249,12 @@ def line_chart(model: SchoolSystem, series: dict[str, str], colours: list[str], 
             .melt("year", var_name="series", value_name="value"))
     long["value"] = long["value"].astype(float).round(4)
     scale = alt.Scale(domain=y_domain) if y_domain else alt.Scale(zero=False)
-    return (alt.Chart(long).mark_line(strokeWidth=2).encode(
+    line = alt.Chart(long).mark_line(strokeWidth=2, point=bool(len(frame) < 3))  # one point draws no line
+    return (line.encode(
         x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(zero=False)),
         y=alt.Y("value:Q", title=y_title, scale=scale),
         color=alt.Color("series:N", scale=alt.Scale(domain=list(series.values()), range=colours),
-                        legend=alt.Legend(orient="bottom", title=None, columns=2)),
+                        legend=alt.Legend(orient="bottom", title=None, columns=2, labelLimit=320)),
         tooltip=[alt.Tooltip("year:Q", format=".2f"), "series:N", "value:Q"],
     ).properties(width=CHART_WIDTH, height=CHART_HEIGHT, title=title))
 
@@ -285,14 +299,14 @@ def StrategyCard(model: SchoolSystem):
         if getattr(model, "input_error", None):
             solara.Error(f"Input not accepted: {model.input_error}", classes=["upconv-input-error"])
         strategy = model.cfg.strategy
-        solara.Markdown(STRATEGY_TEXT.get(strategy.name.value, strategy.name.value))
+        Text(STRATEGY_TEXT.get(strategy.name.value, strategy.name.value))
         settings = getattr(model, "settings", {})
-        solara.Markdown(
-            f"Scenario **{model.cfg.scenario}** ({model.schools.n} schools, {model.staff.n} staff), seed "
+        Text(
+            f"Scenario **{_e(model.cfg.scenario)}** ({model.schools.n} schools, {model.staff.n} staff), seed "
             f"**{settings.get('seed', model.seed)}**, year **{model.calendar_year:.1f}**.  \n"
             f"Levers: coaching {model.cfg.coaching.coaching_time:g} days per mentee per year; support release "
             f"{model.cfg.partnership.days_per_term:g} staff days per term; brokering "
-            f"*{strategy.brokering.value.replace('_', ' ')}*; floor *{settings.get('floor', '?')}* (now "
+            f"*{strategy.brokering.value.replace('_', ' ')}*; floor *{_e(settings.get('floor', '?'))}* (now "
             f"{model.floor:.0%}); intervention capacity {model.cfg.intervention.officer_days_per_school:g} "
             f"officer days per school per year.  \n"
             f"Now: {model.links.count()} partnerships, mean attainment {model.current_metrics['mean_attainment']:.1%}."
@@ -312,7 +326,7 @@ def SchoolDetail(model: SchoolSystem):
     with solara.Column(style={"padding": "4px 12px", "overflow": "auto", "height": "100%"}):
         solara.SliderInt("School", value=i, min=0, max=n - 1, on_value=set_index)
         grade = GRADE_NAMES[agent.grade] + (" (special measures)" if agent.special_measures else "")
-        solara.Markdown(
+        Text(
             f"**School {i}**: {'secondary' if agent.secondary else 'primary'}, {agent.pupils} pupils, "
             f"{grade}; attainment {agent.attainment:.1%}.  \n"
             f"{len(knowledge)} staff, {len(agent.coaches())} coaches; knowledge-management capacity "
@@ -348,6 +362,6 @@ def Page():
         with solara.Column(gap="0px"):
             if error:
                 solara.Error(f"Input not accepted: {error}")
-        solara.Details("What the levers do", children=[solara.Markdown(LEVERS_TEXT)])
+        solara.Details("What the levers do", children=[Text(LEVERS_TEXT)])
     SolaraViz(model, components=COMPONENTS, model_params=model_params, play_interval=150,
               name="Upwards convergence in school systems")

@@ -18,7 +18,7 @@ from typing import Any
 
 import hydra
 from hydra.core.config_store import ConfigStore
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from .config import CONF_DIR, to_model_config
 from .runner import simulate, write_run

@@ -48,7 +48,7 @@ def identify_coaches(model, schools: np.ndarray) -> None:
 
 def coach(model) -> None:
     """Coaches coach mentees in every school that has coaching days this term."""
-    st, sc, cfg = model.staff, model.schools, model.cfg.coaching
+    st, sc = model.staff, model.schools
     days = sc.coaching_days
     active = np.flatnonzero(days > 0)
     if active.size:

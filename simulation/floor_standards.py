@@ -9,8 +9,6 @@ A school below the floor is flagged for the local authority and loses staff fast
 
 from __future__ import annotations
 
-import numpy as np
-
 
 def floor_in(schedule, year: float) -> float:
     share = 0.0

@@ -35,7 +35,7 @@ def attempt_rate(model) -> np.ndarray:
 
 
 def innovate(model) -> None:
-    cfg, sc, st = model.cfg.innovation, model.schools, model.staff
+    cfg, sc = model.cfg.innovation, model.schools
     p = 1 - np.exp(-attempt_rate(model) * model.dt)
     trying = np.flatnonzero(model.rng.random(sc.n) < p)
     if trying.size == 0:

@@ -30,8 +30,7 @@ def initial_boundaries(model) -> np.ndarray:
     cfg = model.cfg.inspection
     sc = model.schools
     seen = model.school_knowledge() + cfg.context_bias * sc.context + model.rng.normal(0, cfg.noise, sc.n)
-    out, ri, good = cfg.initial_shares[0], cfg.initial_shares[2], cfg.initial_shares[1]
-    inadequate = cfg.initial_shares[3]
+    _, good, ri, inadequate = cfg.initial_shares
     qs = np.cumsum([inadequate, ri, good])
     return np.quantile(seen, qs)
 

@@ -11,8 +11,6 @@ again. Without monitoring, brokered partnerships run on whatever they achieve.
 
 from __future__ import annotations
 
-import numpy as np
-
 IMPROVEMENT_NEEDED = 0.0  # pupil SD: a partnership must show some rise to continue
 
 

@@ -28,7 +28,7 @@ def leaving_hazard(model) -> np.ndarray:
 
 def turnover(model) -> np.ndarray:
     """Teachers leave and posts are refilled; returns the posts that changed hands."""
-    st, cfg = model.staff, model.cfg.staff
+    st = model.staff
     p_leave = 1 - (1 - leaving_hazard(model)) ** model.dt
     leavers = np.flatnonzero(model.rng.random(st.n) < p_leave)
     model.leavers_total += leavers.size

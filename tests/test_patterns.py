@@ -14,10 +14,9 @@ import pandas as pd
 import pytest
 from scipy.stats import wilcoxon
 
-from simulation import SchoolSystem, coaching
+from simulation import pattern_checks as pc
 from simulation.analysis import convergence_index
 from simulation.compare import compare
-from simulation.schema import PartnershipType as PT
 
 SEEDS = 20
 YEARS = 30
@@ -114,50 +113,12 @@ def test_p3_strategies_spend_the_same(runs):
 
 
 # --- pattern 4 ---------------------------------------------------------------------------
-PROGRAMME_YEARS = 3
-
-
-def _weak_programme(seed: int, order: tuple[str, str]) -> tuple[float, float]:
-    """Weakest 20% of schools get a phase of external support and a phase of internal
-    coaching, in the given order, then nothing. Returns their mean knowledge gain at the end
-    of the programme and four years later (what they kept)."""
-    model = SchoolSystem(scenario=SCENARIO, strategy="status_quo", rng=seed, budget_days_per_school=0.0,
-                         spontaneous_support=0.0, self_selection_rate=0.0)
-    sc = model.schools
-    targets = np.argsort(sc.estimate)[: sc.n // 5]
-    strong = np.argsort(-sc.estimate)[: targets.size]
-    start = model.school_knowledge()[targets].mean()
-    phases = [order[0]] * PROGRAMME_YEARS + [order[1]] * PROGRAMME_YEARS + ["none"] * 4
-    results = []
-    for year, phase in enumerate(phases):
-        _set_phase(model, phase, targets, strong)
-        model.run_years(1)
-        if year + 1 in (2 * PROGRAMME_YEARS, len(phases)):
-            results.append(model.school_knowledge()[targets].mean() - start)
-    return results[0], results[1]
-
-
-def _set_phase(model, phase, targets, strong):
-    links = model.links
-    live = links.live()
-    links.end(live[links.funded[live]])
-    if phase == "external":
-        from simulation.brokering import link
-
-        link(model, strong, targets, PT.support, brokered=True, facilitated=True, funded=True)
-    model.local_authority.allocate_budget = lambda: _coach(model, targets if phase == "internal" else [])
-
-
-def _coach(model, targets):
-    model.schools.reset_plan()
-    model.schools.coaching_days[targets] = coaching.full_cost(model)[targets]
-    return {}
 
 
 @pytest.fixture(scope="module")
 def programmes():
-    internal = [_weak_programme(s, ("internal", "external")) for s in range(SEEDS)]
-    external = [_weak_programme(s, ("external", "internal")) for s in range(SEEDS)]
+    internal = [pc.weak_programme(s, ("internal", "external")) for s in range(SEEDS)]
+    external = [pc.weak_programme(s, ("external", "internal")) for s in range(SEEDS)]
     return np.array(internal), np.array(external)
 
 
@@ -180,19 +141,12 @@ def test_p4_internal_first_keeps_more(programmes):
 
 
 # --- pattern 5 ---------------------------------------------------------------------------
-def _supporting_share(seed: int, **overrides) -> tuple[float, float]:
-    model = SchoolSystem(scenario=SCENARIO, strategy="upwards_convergence", rng=seed, **overrides)
-    model.run_years(1)
-    early = model.metrics().share_outstanding_supporting.iloc[1:].mean()
-    model.run_years(9)
-    late = model.metrics().share_outstanding_supporting.iloc[-3:].mean()
-    return early, late
 
 
 @pytest.fixture(scope="module")
 def supporting():
-    with_rm = np.array([_supporting_share(s) for s in range(SEEDS)])
-    without_rm = np.array([_supporting_share(s, role_modelling=0.0) for s in range(SEEDS)])
+    with_rm = np.array([pc.supporting_share(s) for s in range(SEEDS)])
+    without_rm = np.array([pc.supporting_share(s, role_modelling=0.0) for s in range(SEEDS)])
     return with_rm, without_rm
 
 
@@ -208,87 +162,35 @@ def test_p5_growth_comes_from_role_modelling(supporting):
 
 
 # --- pattern 6 ---------------------------------------------------------------------------
-def _support_effect(seed: int) -> float:
-    """Strong schools split at random: half support a weak school for five years. Returns the
-    supporters' attainment change minus the non-supporters' (percentage points; attainment
-    averaged over a year to smooth cohort noise; 400 schools for power)."""
-    model = SchoolSystem(scenario="london_challenge", strategy="status_quo", rng=seed, spontaneous_support=0.0)
-    sc = model.schools
-    strong = np.argsort(-sc.estimate)[: sc.n // 5]
-    weak = np.argsort(sc.estimate)[: sc.n // 5]
-    supporters = model.rng.permutation(strong)[: strong.size // 2]
-    others = np.setdiff1d(strong, supporters)
-    from simulation.brokering import link
-
-    link(model, supporters, weak[: supporters.size], PT.support, brokered=True, facilitated=True, funded=True)
-    before = sc.attainment.copy()
-    model.run_years(4)
-    after = np.zeros(sc.n)
-    for _ in range(model.cfg.steps_per_year):
-        model.step()
-        after += sc.attainment / model.cfg.steps_per_year
-    change = after - before
-    return 100 * (change[supporters].mean() - change[others].mean())
 
 
 def test_p6_supporting_schools_do_not_lose():
-    diff = np.array([_support_effect(s) for s in range(SEEDS)])
+    diff = np.array([pc.support_effect(s) for s in range(SEEDS)])
     low = diff.mean() - 2.09 * diff.std(ddof=1) / np.sqrt(diff.size)  # 95% CI lower bound
     assert low > -1.0, f"supporters lose: mean {diff.mean():.2f} pp, CI low {low:.2f} pp"
 
 
 # --- pattern 7 ---------------------------------------------------------------------------
-def _weak_gain(seed: int, brokering: str, **overrides) -> float:
-    model = SchoolSystem(scenario=SCENARIO, strategy="reducing_disparity", rng=seed, internal_coaching=0.0,
-                         school_support=1.0, brokering=brokering, **overrides)
-    weakest = np.argsort(model.schools.estimate)[: model.schools.n // 5]
-    before = model.schools.attainment[weakest].mean()
-    model.run_years(10)
-    return 100 * (model.schools.attainment[weakest].mean() - before)
 
 
 def test_p7_data_informed_brokering_beats_self_selected():
-    data = [_weak_gain(s, "data_informed") for s in range(SEEDS)]
-    self_sel = [_weak_gain(s, "self_selected") for s in range(SEEDS)]
+    data = [pc.weak_gain(s, "data_informed") for s in range(SEEDS)]
+    self_sel = [pc.weak_gain(s, "self_selected") for s in range(SEEDS)]
     assert greater(data, self_sel) < ALPHA
 
 
-def _mean_after(seed: int, strategy: str, years: int = 10, **overrides) -> float:
-    model = SchoolSystem(scenario=SCENARIO, strategy=strategy, rng=seed, **overrides)
-    model.run_years(years)
-    return 100 * model.metrics().mean_attainment.iloc[-1]
-
-
 def test_p7_low_leverage_activity_alone_changes_little():
-    cpd = np.array([_mean_after(s, "status_quo") for s in range(SEEDS)])
-    nothing = np.array([_mean_after(s, "status_quo", budget_days_per_school=0.0) for s in range(SEEDS)])
-    coached = np.array([_mean_after(s, "reducing_disparity") for s in range(SEEDS)])
+    cpd = np.array([pc.mean_after(s, "status_quo") for s in range(SEEDS)])
+    nothing = np.array([pc.mean_after(s, "status_quo", budget_days_per_school=0.0) for s in range(SEEDS)])
+    coached = np.array([pc.mean_after(s, "reducing_disparity") for s in range(SEEDS)])
     cpd_effect = np.mean(cpd - nothing)
     assert abs(cpd_effect) < 1.0, f"low-leverage CPD moved the mean by {cpd_effect:.2f} pp"
     assert np.mean(coached - nothing) > 3 * max(abs(cpd_effect), 0.1)
 
 
 # --- pattern 8 ---------------------------------------------------------------------------
-def _yearly_gains(seed: int, years: int = 4) -> np.ndarray:
-    """Knowledge gain per year of the weakest schools after support partnerships begin."""
-    model = SchoolSystem(scenario=SCENARIO, strategy="status_quo", rng=seed, budget_days_per_school=0.0,
-                         spontaneous_support=0.0, self_selection_rate=0.0)
-    sc = model.schools
-    targets = np.argsort(sc.estimate)[: sc.n // 5]
-    controls = np.argsort(sc.estimate)[sc.n // 5: 2 * (sc.n // 5)]
-    strong = np.argsort(-sc.estimate)[: targets.size]
-    from simulation.brokering import link
-
-    link(model, strong, targets, PT.support, brokered=True, facilitated=True, funded=True)
-    gains, previous = [], model.school_knowledge()
-    for _ in range(years):
-        model.run_years(1)
-        now = model.school_knowledge()
-        gains.append((now - previous)[targets].mean() - (now - previous)[controls].mean())
-        previous = now
-    return np.array(gains)
 
 
 def test_p8_partnership_impact_appears_with_a_lag():
-    gains = np.array([_yearly_gains(s) for s in range(SEEDS)])
+    gains = np.array([pc.yearly_gains(s) for s in range(SEEDS)])
     assert greater(gains[:, 2], gains[:, 0]) < ALPHA  # year 3 gains more than year 1

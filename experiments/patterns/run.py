@@ -1,0 +1,113 @@
+"""The eight patterns of the model brief, measured over 20 seeds: writes a Markdown report.
+
+    python experiments/patterns/run.py [--seeds 20] [--out outputs/patterns]
+
+The same experiments as tests/test_patterns.py (simulation/pattern_checks.py), reported
+with their numbers: per pattern the figures compared, their means over seeds and the
+one-sided paired Wilcoxon p-value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import wilcoxon
+
+from simulation import pattern_checks as pc
+from simulation.analysis import convergence_index
+from simulation.compare import compare
+
+STRATEGIES = ["status_quo", "reducing_disparity", "growing_the_top", "upwards_convergence"]
+
+
+def p_greater(a, b) -> float:
+    d = np.asarray(a) - np.asarray(b)
+    return 1.0 if np.all(d == 0) else float(wilcoxon(d, alternative="greater").pvalue)
+
+
+def line(label: str, a, b, name_a: str, name_b: str) -> str:
+    return (f"| {label} | {name_a} {np.mean(a):.3f} | {name_b} {np.mean(b):.3f} | "
+            f"{p_greater(a, b):.2g} | {'yes' if p_greater(a, b) < 0.01 else '**no**'} |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--out", type=Path, default=Path("outputs/patterns"))
+    args = ap.parse_args()
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    seeds = range(args.seeds)
+    runs = compare(pc.SCENARIO, seeds=args.seeds, years=30, workers=2)
+
+    def fin(s, c):
+        return runs[runs.strategy == s].groupby("seed")[c].last().to_numpy()
+
+    def ini(s, c):
+        return runs[runs.strategy == s].groupby("seed")[c].first().to_numpy()
+
+    def spread(f, s):
+        return f(s, "p90_attainment") - f(s, "p10_attainment")
+
+    def uci(s):
+        return np.array([convergence_index(g) for _, g in runs[runs.strategy == s].groupby("seed")])
+
+    rows = ["| check | A | B | p (A > B) | holds |", "|---|---|---|---|---|"]
+    rd, gt, uc, sq = STRATEGIES[1], STRATEGIES[2], STRATEGIES[3], STRATEGIES[0]
+    rows += [
+        line("1 RD lifts the bottom (P10, final vs start)", fin(rd, "p10_attainment"), ini(rd, "p10_attainment"), "final", "start"),
+        line("1 RD bottom above status quo (P10)", fin(rd, "p10_attainment"), fin(sq, "p10_attainment"), "RD", "SQ"),
+        line("1 RD top short of what GT reaches (top decile)", fin(gt, "top_decile_attainment"), fin(rd, "top_decile_attainment"), "GT", "RD"),
+        line("1 RD top short of what UC reaches (top decile)", fin(uc, "top_decile_attainment"), fin(rd, "top_decile_attainment"), "UC", "RD"),
+        line("1 frontier stalls under RD (frontier rise)", fin(gt, "frontier") - ini(gt, "frontier"), fin(rd, "frontier") - ini(rd, "frontier"), "GT", "RD"),
+        line("2 GT raises the frontier", fin(gt, "frontier"), ini(gt, "frontier"), "final", "start"),
+        line("2 GT raises the top decile", fin(gt, "top_decile_attainment"), ini(gt, "top_decile_attainment"), "final", "start"),
+        line("2 GT widens the spread (P90-P10)", spread(fin, gt), spread(ini, gt), "final", "start"),
+        line("3 UC raises the mean", fin(uc, "mean_attainment"), ini(uc, "mean_attainment"), "final", "start"),
+        line("3 UC narrows the spread", spread(ini, uc), spread(fin, uc), "start", "final"),
+        line("3 UC raises the top decile", fin(uc, "top_decile_attainment"), ini(uc, "top_decile_attainment"), "final", "start"),
+    ]
+    for other in (sq, rd, gt):
+        rows.append(line(f"3 UC index above {other}", uci(uc), uci(other), "UC", other))
+    internal = np.array([pc.weak_programme(s, ("internal", "external")) for s in seeds])
+    external = np.array([pc.weak_programme(s, ("external", "internal")) for s in seeds])
+    rows += [line("4 internal-first gains more (knowledge, pupil SD)", internal[:, 0], external[:, 0], "internal", "external"),
+             line("4 internal-first keeps more (4 years later)", internal[:, 1], external[:, 1], "internal", "external")]
+    with_rm = np.array([pc.supporting_share(s) for s in seeds])
+    without = np.array([pc.supporting_share(s, role_modelling=0.0) for s in seeds])
+    rows += [line("5 share of outstanding supporting grows (year 10 vs year 1)", with_rm[:, 1], with_rm[:, 0], "year 10", "year 1"),
+             line("5 growth with role modelling vs without", with_rm[:, 1] - with_rm[:, 0], without[:, 1] - without[:, 0], "with", "without")]
+    diff = np.array([pc.support_effect(s) for s in seeds])
+    low = diff.mean() - 2.09 * diff.std(ddof=1) / np.sqrt(diff.size)
+    rows.append(f"| 6 supporters minus non-supporters, attainment change (pp) | mean {diff.mean():.2f} | 95% CI low {low:.2f} | - | {'yes' if low > -1 else '**no**'} |")
+    data = [pc.weak_gain(s, "data_informed") for s in seeds]
+    self_sel = [pc.weak_gain(s, "self_selected") for s in seeds]
+    rows.append(line("7 data-informed beats self-selected (weakest schools' gain, pp)", data, self_sel, "data", "self"))
+    cpd = np.array([pc.mean_after(s, "status_quo") for s in seeds])
+    nothing = np.array([pc.mean_after(s, "status_quo", budget_days_per_school=0.0) for s in seeds])
+    coached = np.array([pc.mean_after(s, "reducing_disparity") for s in seeds])
+    rows.append(f"| 7 low-leverage CPD effect on the mean after 10 years (pp) | CPD - nothing {np.mean(cpd - nothing):.2f} | "
+                f"RD - nothing {np.mean(coached - nothing):.2f} | - | {'yes' if abs(np.mean(cpd - nothing)) < 1 else '**no**'} |")
+    gains = np.array([pc.yearly_gains(s) for s in seeds])
+    rows.append(line("8 partnership gain in year 3 vs year 1 (pupil SD)", gains[:, 2], gains[:, 0], "year 3", "year 1"))
+    means = {s: (np.mean(fin(s, "mean_attainment")) * 100, np.mean(spread(fin, s)) * 100,
+                 np.mean(fin(s, "top_decile_attainment")) * 100, np.mean(fin(s, "frontier")), np.mean(uci(s)))
+             for s in STRATEGIES}
+    table = ["| strategy | mean % | spread (pp) | top decile % | frontier | index |", "|---|---|---|---|---|---|"]
+    table += [f"| {s} | {m:.1f} | {sp:.1f} | {t:.1f} | {f:.2f} | {u:.1f} |" for s, (m, sp, t, f, u) in means.items()]
+    start = runs[runs.step == 0]
+    text = [f"# Patterns: {pc.SCENARIO} scenario, {args.seeds} seeds, 30 years", "",
+            f"Start (mean over seeds): mean {100 * start.mean_attainment.mean():.1f}%, spread "
+            f"{100 * (start.p90_attainment - start.p10_attainment).mean():.1f} pp, top decile "
+            f"{100 * start.top_decile_attainment.mean():.1f}%, frontier {start.frontier.mean():.2f}.", "",
+            "Final year, mean over seeds:", "", *table, "",
+            "Checks (paired one-sided Wilcoxon over seeds, holds at p < 0.01):", "", *rows, ""]
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "report.md").write_text("\n".join(text))
+    print("\n".join(text))
+
+
+if __name__ == "__main__":
+    main()

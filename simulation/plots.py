@@ -67,6 +67,6 @@ def convergence_diagram(table: pd.DataFrame):
                     arrowprops=dict(arrowstyle="->", color=colour))
     ax.set_xlabel("spread: P90 - P10 (percentage points)")
     ax.set_ylabel("mean % reaching the benchmark")
-    ax.set_title("Convergence diagram (up and left = upwards convergence)")
+    ax.set_title("Convergence diagram\n(up and to the left = upwards convergence)")
     ax.legend(fontsize=8)
     return fig

@@ -98,15 +98,19 @@ class ReferenceModel(Model):
 
 def run_reference(n_staff: int = 30_000, years: float = 3, steps_per_year: int = 3, seed: int = 0) -> dict:
     t0 = time.perf_counter()
+    c0 = time.process_time()
     model = ReferenceModel(n_staff, steps_per_year=steps_per_year, rng=seed)
     t1 = time.perf_counter()
+    c1 = time.process_time()
     steps = int(round(years * steps_per_year))
     model.run_for(steps)
     t2 = time.perf_counter()
+    c2 = time.process_time()
     staff = model.n_staff
     return {
         "staff": staff, "schools": len(model.agents_by_type[RefSchool]), "steps": steps, "build_s": t1 - t0,
         "run_s": t2 - t1, "total_s": t2 - t0, "ns_per_staff_step": (t2 - t1) / (staff * steps) * 1e9,
+        "ns_per_staff_step_cpu": (c2 - c1) / (staff * steps) * 1e9, "build_cpu_s": c1 - c0,
         "leavers_per_year": model.leavers / years,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }

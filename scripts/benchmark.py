@@ -11,12 +11,15 @@ that configuration's own, and one configuration cannot warm caches for the next.
 * a scaling table at about 1k / 10k / 100k / 455k staff (``n_schools`` overrides of the
   scenario; the largest row is the full model), ns per staff-step and its ratio to 10k;
 * a reference Mesa model with every staff member an agent stepped by ``shuffle_do``
-  (``bench_reference.py``), at a size that runs in seconds;
+  (``bench_reference.py``), at 50k staff for 3 years (it runs in seconds);
 * the floor: a minimal pure-NumPy staff kernel at 455k staff (``bench_floor.py``).
 
 "ns per staff-step" is stepping time / (staff x steps), construction excluded; the full
 model's row also gives it with construction included. Timings include the model's own
-DataCollector (it collects every step). Nothing here asserts a timing; targets are reported.
+DataCollector (it collects every step). Wall time is what the targets are judged on; CPU time
+(``time.process_time``) is printed beside it because a shared machine inflates wall time, and
+the load average before and after the full run is printed for the same reason. Nothing here
+asserts a timing; targets are reported as met or not met.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ def _model_worker(args: argparse.Namespace) -> dict:
     model = SchoolSystem(scenario=args.scenario, strategy=args.strategy, rng=0,
                          create_staff_agents=not args.no_staff_agents, **overrides)
     t2 = time.perf_counter()
+    c2 = time.process_time()
     steps = int(round(args.years * model.cfg.steps_per_year))
     step_s = []
     for _ in range(steps):
@@ -65,6 +69,8 @@ def _model_worker(args: argparse.Namespace) -> dict:
     return {
         "staff": staff, "schools": schools, "steps": steps, "years": args.years, "import_s": t1 - t0,
         "build_s": t2 - t1, "run_s": run_s, "total_s": t3 - t1, "total_cpu_s": c3 - c1,
+        "build_cpu_s": c2 - c1, "run_cpu_s": c3 - c2,
+        "ns_per_staff_step_cpu": (c3 - c2) / (staff * steps) * 1e9 if steps else float("nan"),
         "ns_per_staff_step": run_s / (staff * steps) * 1e9 if steps else float("nan"),
         "ns_per_staff_step_incl_build": (t3 - t1) / (staff * steps) * 1e9 if steps else float("nan"),
         "step_s": step_s, "metrics_rows": rows, "partnerships": model.links.count(),
@@ -73,7 +79,7 @@ def _model_worker(args: argparse.Namespace) -> dict:
     }
 
 
-def _run_worker(cmd: list[str], label: str) -> dict:
+def _run_worker(cmd: list[str], label: str, quiet: bool = False) -> dict:
     """Run one configuration in a fresh interpreter; its last stdout line is a JSON record."""
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
@@ -85,7 +91,8 @@ def _run_worker(cmd: list[str], label: str) -> dict:
     record["process_wall_s"] = wall
     record["load_before"], record["load_after"] = load_before, os.getloadavg()[0]
     record["label"] = label
-    print(f"  measured {label}: {wall:.1f} s", file=sys.stderr, flush=True)
+    if not quiet:
+        print(f"  measured {label}: {wall:.1f} s", file=sys.stderr, flush=True)
     return record
 
 
@@ -114,12 +121,6 @@ def machine() -> dict:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = os.cpu_count()
-    versions = {}
-    for mod in ("numpy", "mesa", "pandas", "scipy"):
-        try:
-            versions[mod] = __import__(mod).__version__
-        except Exception:  # noqa: BLE001 - informational only
-            versions[mod] = "?"
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                                 timeout=10).stdout.strip()
@@ -131,7 +132,7 @@ def machine() -> dict:
     return {
         "date": _dt.datetime.now().astimezone().isoformat(timespec="seconds"), "nproc": usable,
         "cpu_count": os.cpu_count(), "ram_gb": mem_gb, "cpu": _cpu_model(), "python": platform.python_version(),
-        "platform": platform.platform(), "versions": versions, "commit": commit,
+        "platform": platform.platform(), "commit": commit,
     }
 
 
@@ -147,21 +148,32 @@ def _cpu_model() -> str:
 
 
 # --- the benchmark ---------------------------------------------------------------------------
-def staff_per_school(scenario: str, strategy: str) -> tuple[int, float]:
-    """The scenario's school count and mean posts per school (schools only: cheap)."""
+def _info_worker(args: argparse.Namespace) -> dict:
+    """Package versions and the scenario's mean posts per school (schools only: cheap)."""
     import numpy as np
 
     from simulation.config import load_config
     from simulation.population import build_schools
 
-    cfg = load_config(scenario, strategy)
+    versions = {}
+    for mod in ("numpy", "mesa", "pandas", "scipy"):
+        try:
+            versions[mod] = __import__(mod).__version__
+        except Exception:  # noqa: BLE001 - informational only
+            versions[mod] = "?"
+    cfg = load_config(args.scenario, args.strategy)
     schools = build_schools(cfg, np.random.default_rng(0))
-    return cfg.system.n_schools, float(schools.n_staff.mean())
+    return {"versions": versions, "n_schools": cfg.system.n_schools, "staff_per_school": float(schools.n_staff.mean())}
 
 
 def run_benchmark(args: argparse.Namespace) -> dict:
+    # The parent imports nothing heavy: on Linux a child's ru_maxrss starts from the parent's
+    # RSS at fork, so a parent holding numpy/pandas/mesa would inflate every child's peak.
     info = machine()
-    _, per_school = staff_per_school(args.scenario, args.strategy)
+    scen = _run_worker([str(SCRIPTS / "benchmark.py"), "--worker", "info", "--scenario", args.scenario,
+                        "--strategy", args.strategy], "scenario info", quiet=True)
+    info["versions"] = scen["versions"]
+    per_school = scen["staff_per_school"]
     results: dict = {"machine": info, "args": {k: v for k, v in vars(args).items() if k not in ("worker",)},
                      "targets": TARGETS}
     sc, st, years = args.scenario, args.strategy, args.years
@@ -192,7 +204,7 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         rec["ratio_to_10k"] = rec["ns_per_staff_step"] / base["ns_per_staff_step"]
     results["scaling"] = scaling
 
-    ref_staff, ref_years = (2_000, min(years, 1)) if args.quick else (30_000, 3)
+    ref_staff, ref_years = (2_000, min(years, 1)) if args.quick else (50_000, 3)
     results["reference"] = _run_worker([str(SCRIPTS / "bench_reference.py"), "--staff", str(ref_staff), "--years",
                                         str(ref_years)], f"Mesa reference ({ref_staff:,} staff, {ref_years} years)")
     floor_staff = 50_000 if args.quick else 455_000
@@ -205,6 +217,8 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         results["reference"]["total_s"] / (results["reference"]["staff"] * results["reference"]["steps"])
         / (full["total_s"] / (full["staff"] * full["steps"])))
     results["slower_than_floor"] = full["ns_per_staff_step"] / results["floor"]["ns_per_staff_step"]
+    results["speedup_vs_reference_cpu"] = results["reference"]["ns_per_staff_step_cpu"] / full["ns_per_staff_step_cpu"]
+    results["slower_than_floor_cpu"] = full["ns_per_staff_step_cpu"] / results["floor"]["ns_per_staff_step_cpu"]
     largest = scaling[-1]
     results["checks"] = {
         "total_s": full["total_s"] <= TARGETS["total_s"],
@@ -251,7 +265,8 @@ def format_table(r: dict) -> str:
         ("load average before / after", f"{full['load_before']:.2f} / {full['load_after']:.2f} "
                                         f"(other processes share the {r['machine']['nproc']} cores)"),
         ("peak RSS", f"{full['peak_rss_mb']:.0f} MB"),
-        ("ns per staff-step (stepping)", f"{full['ns_per_staff_step']:.0f}"),
+        ("ns per staff-step (stepping)", f"{full['ns_per_staff_step']:.0f}   (CPU time: "
+                                         f"{full['ns_per_staff_step_cpu']:.0f})"),
         ("ns per staff-step (incl. construction)", f"{full['ns_per_staff_step_incl_build']:.0f}"),
     ]
     w = max(len(k) for k, _ in rows)
@@ -259,23 +274,29 @@ def format_table(r: dict) -> str:
     lines.append("")
     lines.append("Scaling (n_schools overrides of the scenario; same years; stepping time only)")
     lines.append(f"  {'target':>8} {'schools':>8} {'staff':>9} {'build s':>8} {'run s':>8} {'peak MB':>8}"
-                 f" {'ns/staff-step':>14} {'ratio to 10k':>13}")
+                 f" {'ns/staff-step':>14} {'(CPU)':>6} {'ratio to 10k':>13}")
     for s in r["scaling"]:
         lines.append(f"  {s['target_staff']:>8,} {s['schools']:>8,} {s['staff']:>9,} {s['build_s']:>8.2f}"
                      f" {s['run_s']:>8.2f} {s['peak_rss_mb']:>8.0f} {s['ns_per_staff_step']:>14.0f}"
+                     f" {s['ns_per_staff_step_cpu']:>6.0f}"
                      f" {s['ratio_to_10k']:>12.2f}x" + ("  (the full model run)" if s.get("is_full") else ""))
     lines.append("")
-    lines.append("Comparison (ns per staff-step, stepping only)")
+    lines.append("Comparison (ns per staff-step, stepping only; wall and CPU time)")
     lines.append(f"  {'Mesa reference (agents + shuffle_do)':<40} {ref['ns_per_staff_step']:>9.0f}"
+                 f" {ref['ns_per_staff_step_cpu']:>7.0f}"
                  f"   {ref['staff']:,} staff, {ref['steps']} steps, build {ref['build_s']:.2f} s,"
                  f" peak {ref['peak_rss_mb']:.0f} MB")
     lines.append(f"  {'SchoolSystem (full model)':<40} {full['ns_per_staff_step']:>9.0f}"
+                 f" {full['ns_per_staff_step_cpu']:>7.0f}"
                  f"   {full['staff']:,} staff, {full['steps']} steps")
     lines.append(f"  {'NumPy floor kernel':<40} {flo['ns_per_staff_step']:>9.1f}"
+                 f" {flo['ns_per_staff_step_cpu']:>7.1f}"
                  f"   {flo['staff']:,} staff, {flo['steps']} steps, peak {flo['peak_rss_mb']:.0f} MB")
     lines.append(f"  speed-up of the model over the Mesa reference: {r['speedup_vs_reference']:.1f}x"
                  f"  (incl. construction on both sides: {r['speedup_vs_reference_incl_build']:.1f}x)")
-    lines.append(f"  the model is {r['slower_than_floor']:.0f}x slower than the NumPy floor")
+    lines.append(f"  (by CPU time: {r['speedup_vs_reference_cpu']:.1f}x)")
+    lines.append(f"  the model is {r['slower_than_floor']:.0f}x slower than the NumPy floor"
+                 f" (by CPU time: {r['slower_than_floor_cpu']:.0f}x)")
     lines.append("")
     t, c = r["targets"], r["checks"]
     largest = r["scaling"][-1]
@@ -298,7 +319,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="small sizes: a smoke run in seconds")
     p.add_argument("--json", type=Path, default=None, help="also write the results to this JSON file")
     # internal: one configuration in this (fresh) process
-    p.add_argument("--worker", choices=["model"], help=argparse.SUPPRESS)
+    p.add_argument("--worker", choices=["model", "info"], help=argparse.SUPPRESS)
     p.add_argument("--n-schools", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--no-staff-agents", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
@@ -308,6 +329,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.worker == "model":
         print(json.dumps(_model_worker(args)))
+        return
+    if args.worker == "info":
+        print(json.dumps(_info_worker(args)))
         return
     results = run_benchmark(args)
     print(format_table(results), flush=True)

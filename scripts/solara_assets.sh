@@ -44,9 +44,10 @@ for spec in "${SPECS[@]}"; do
   fi
   work="$TMP/$fetched"
   mkdir -p "$work/unpacked"
-  tarball=$(cd "$work" && npm pack "$spec" --silent 2>/dev/null | tail -n 1)
+  tarball=$(cd "$work" && npm pack "$spec" --loglevel=error 2>"$work/npm.log" | tail -n 1) || true
   if [ -z "$tarball" ] || [ ! -f "$work/$tarball" ]; then
-    echo "solara_assets.sh: npm pack $spec failed (is the npm registry reachable?)" >&2
+    echo "solara_assets.sh: npm pack $spec failed (is the npm registry reachable?):" >&2
+    grep -v '^npm warn' "$work/npm.log" >&2 || true
     exit 1
   fi
   tar -xzf "$work/$tarball" -C "$work/unpacked" --strip-components=1

@@ -144,9 +144,10 @@ class SchoolSystemViz(SchoolSystem):
         except ConfigError as exc:
             errors.append(f"{exc} The model below uses the page's default settings.")
             cfg = load_config(DEFAULTS["system"], DEFAULTS["strategy"])
+            floor_schedule = DEFAULTS["floor_schedule"]
         self.input_error: str | None = " ".join(errors) or None
         self.settings = {"system": cfg.scenario, "strategy": cfg.strategy.name.value, "seed": seed,
-                         "floor": floor_schedule if floor_schedule in FLOORS else "?"}
+                         "floor": floor_schedule}
         super().__init__(config=cfg, rng=seed)
 
     @staticmethod

@@ -86,15 +86,9 @@ def leverage_draw(model, n: int, brokered: bool, facilitated: bool) -> np.ndarra
 def link(model, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facilitated: bool,
          group: np.ndarray | None = None, funded: bool = False, until: float = np.inf) -> np.ndarray:
     """Create partnerships ``a``-``b`` (``a`` supports ``b`` for support links)."""
-    keep = (a >= 0) & (b >= 0) & (a != b)
+    keep = _admissible(model, a, b)
     a, b = a[keep], b[keep]
-    if group is not None:
-        group = group[keep]
-    # never duplicate an existing pair
-    existing = model.links.pairs()
-    fresh = np.array([(min(x, y), max(x, y)) not in existing for x, y in zip(a, b)], dtype=bool)
-    a, b = a[fresh], b[fresh]
-    group = group[fresh] if group is not None else None
+    group = group[keep] if group is not None else None
     if brokered:
         model.officer_days_used += model.cfg.intervention.brokering_days * a.size
     return model.links.add(
@@ -105,6 +99,24 @@ def link(model, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, faci
 
 
 ASK_INTERVAL_YEARS = 1.0  # a school that declined is not asked again for a year
+
+
+def _admissible(model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which proposed links to create: no self-links, no pair twice (also within the batch),
+    and nobody beyond ``max_partnerships``."""
+    existing = model.links.pairs()
+    degree = model.links.degree(model.schools.n)
+    limit = model.cfg.partnership.max_partnerships
+    keep = np.zeros(a.size, dtype=bool)
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist())):  # proposals per step are few
+        pair = (min(x, y), max(x, y))
+        if x < 0 or y < 0 or x == y or pair in existing or degree[x] >= limit or degree[y] >= limit:
+            continue
+        keep[i] = True
+        existing.add(pair)
+        degree[x] += 1
+        degree[y] += 1
+    return keep
 
 
 def willing_supporters(model, candidates: np.ndarray) -> np.ndarray:

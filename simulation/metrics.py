@@ -82,4 +82,5 @@ def school_panel(model) -> dict[str, np.ndarray]:
         "special_measures": sc.special_measures.copy(), "below_floor": model.below_floor.copy(),
         "supporting": supporting(model), "degree": model.links.degree(sc.n),
         "coaching_days": sc.coaching_days.copy(), "external_gain": sc.external_gain.copy(),
+        "pilot": sc.pilot.copy(), "secondary": sc.secondary.copy(), "pupils": sc.pupils.copy(),
     }

@@ -9,7 +9,7 @@ import pandas as pd
 from mesa import DataCollector, Model
 
 from . import (absorption, attainment, brokering, coaching, cpd, floor_standards, information, inspection, innovation,
-               knowledge, leadership, moral_capital, partnerships, population, turnover)
+               knowledge, leadership, moral_capital, partnerships, pilot, population, turnover)
 from .agents import Inspectorate, LocalAuthority, School, Staff
 from .config import load_config
 from .metrics import model_reporters, school_panel, system_metrics
@@ -65,6 +65,7 @@ class SchoolSystem(Model):
         self._collect_panel()
 
     def _init_counters(self) -> None:
+        self.term = 0  # completed terms
         self.new_year = True
         self.framework_revisions = 0
         self.inspection_log: list = []
@@ -79,12 +80,16 @@ class SchoolSystem(Model):
         self.coaching_gain = 0.0
         self.leavers_total = 0
         self.spend: dict[str, float] = {}
+        self.pilot_started = False
+        self.yearly_attainment: list[np.ndarray] = []  # mean attainment of each past year, per school
+        self._attainment_sum = None
         self._group_counter = 0
 
     # --- time -------------------------------------------------------------------------
     @property
     def years_elapsed(self) -> float:
-        return self.steps * self.dt
+        """Model time in years: completed terms (Mesa counts ``steps`` before the step runs)."""
+        return self.term * self.dt
 
     @property
     def calendar_year(self) -> float:
@@ -93,12 +98,14 @@ class SchoolSystem(Model):
     # --- the schedule -------------------------------------------------------------------
     def step(self) -> None:
         """One school term."""
-        self.new_year = self.steps % self.cfg.steps_per_year == 0
+        self.new_year = self.term % self.cfg.steps_per_year == 0
         self._start_step()
         self.inspectorate.revise_framework()
         self.local_authority.know_the_schools()
         self.spend = self.local_authority.allocate_budget()
         self.local_authority.broker_partnerships()
+        pilot.start_pilot(self)
+        self.own_staff_days += pilot.pilot_days(self)
         coaching.coach(self)
         partnerships.exchange(self)
         cpd.train_staff(self)
@@ -116,7 +123,7 @@ class SchoolSystem(Model):
         floor_standards.apply_floor(self)
         self.inspectorate.inspect()
         self.local_authority.monitor_and_intervene()
-        super().step()
+        self.term += 1
         self._end_step()
 
     def _start_step(self) -> None:
@@ -130,15 +137,25 @@ class SchoolSystem(Model):
 
     def _end_step(self) -> None:
         self.staff_days_used = float(sum(self.spend.values()))
+        self._record_year()
         self.current_metrics = system_metrics(self)
         self.datacollector.collect(self)
         self._collect_panel()
+
+    def _record_year(self) -> None:
+        """Keep each school's mean attainment per school year (selection filters use two years)."""
+        if self._attainment_sum is None:
+            self._attainment_sum = np.zeros(self.schools.n)
+        self._attainment_sum += self.schools.attainment
+        if self.term % self.cfg.steps_per_year == 0:
+            self.yearly_attainment = (self.yearly_attainment + [self._attainment_sum / self.cfg.steps_per_year])[-2:]
+            self._attainment_sum = None
 
     def _collect_panel(self) -> None:
         if self.cfg.collect_school_panel:
             frame = pd.DataFrame(school_panel(self))
             frame.insert(0, "year", self.calendar_year)
-            frame.insert(0, "step", self.steps)
+            frame.insert(0, "step", self.term)
             self.panel.append(frame)
 
     def run_years(self, years: float) -> None:

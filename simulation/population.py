@@ -48,7 +48,7 @@ def build_schools(cfg: ModelConfig, rng: np.random.Generator) -> SchoolState:
         grade=np.full(n, 2, dtype=np.int64), special_measures=np.zeros(n, dtype=bool),
         next_inspection=np.zeros(n), attainment=np.zeros(n), estimate=np.zeros(n),
         reviewed_until=np.full(n, -1.0), sig=np.full(n, -1, dtype=np.int64),
-        intervened_until=np.full(n, -1.0), asked_until=np.full(n, -1.0),
+        intervened_until=np.full(n, -1.0), asked_until=np.full(n, -1.0), pilot=np.zeros(n, dtype=bool),
     )
 
 

@@ -299,6 +299,17 @@ class SIGConfig:
 
 
 @dataclass
+class PilotConfig:
+    n_trios: int = param(0, 0, 1000, "trios", "Trios of stand-out schools in a Growing the Top pilot (0 = no pilot).",
+                         "Growing the Top: 21 schools in 7 trios")
+    start_after_years: float = param(2.0, 0, 100, "years", "When the pilot starts (selection needs two years of results).")
+    duration_years: float = param(1.0, 0.1, 20, "years", "How long the trios run.", "Growing the Top: one year")
+    days_per_school: float = param(12.0, 0, 200, "staff days/year",
+                                   "Days each school gives: three visit days and three cohort days, two leaders.",
+                                   "Growing the Top: 6 days per person per year")
+
+
+@dataclass
 class ModelConfig:
     scenario: str = param("teaching", help="Scenario name (conf/scenario/*.yaml).")
     seed: int = param(0, 0, 2**63 - 1, help="Seed of every random draw.")
@@ -320,6 +331,7 @@ class ModelConfig:
     inspection: InspectionConfig = param(InspectionConfig())
     intervention: InterventionConfig = param(InterventionConfig())
     sig: SIGConfig = param(SIGConfig())
+    pilot: PilotConfig = param(PilotConfig())
     strategy: StrategyConfig = param(StrategyConfig())
 
     def __post_init__(self) -> None:

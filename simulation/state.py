@@ -57,6 +57,7 @@ class SchoolState:
     sig: np.ndarray  # int, school improvement group (-1 none)
     intervened_until: np.ndarray  # float years: no new intervention before then
     asked_until: np.ndarray  # float years: a school that declined to support is not asked again before then
+    pilot: np.ndarray  # bool: member of a Growing the Top pilot trio
     # Per-term plan, set by the strategy allocation
     coaching_days: np.ndarray = field(default=None)  # type: ignore[assignment]
     cpd_days: np.ndarray = field(default=None)  # type: ignore[assignment]

@@ -128,6 +128,7 @@ def server(tmp_path_factory):
                 proc.wait()
     text = log.read_text(errors="replace")
     assert "Traceback" not in text, f"the server logged an error:\n{text[-3000:]}"
+    assert "Could not load URL" not in text, f"an asset was missing from {ASSET_DIR}:\n{text[-3000:]}"
 
 
 def _time_label(page):

@@ -39,7 +39,7 @@ def test_apply_floor_follows_calendar_year(small_model):
     m.schools.attainment[:] = 0.27
     floor_standards.apply_floor(m)
     assert m.floor == 0.25 and not m.below_floor.any()
-    m.steps = 3  # 2008: the floor rises to 30%
+    m.term = 3  # 2008: the floor rises to 30%
     floor_standards.apply_floor(m)
     assert m.floor == 0.30 and m.below_floor.all()
 
@@ -48,6 +48,6 @@ def test_custom_schedule_from_config(small_model):
     m = small_model(floor_schedule=[FloorStep(2000, 0.1), FloorStep(2003, 0.6)])
     floor_standards.apply_floor(m)
     assert m.floor == 0.1
-    m.steps = 3
+    m.term = 3
     floor_standards.apply_floor(m)
     assert m.floor == 0.6

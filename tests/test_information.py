@@ -40,7 +40,7 @@ def test_review_stays_fresh_for_two_years(small_model):
     m = small_model()
     information.review(m, np.array([0]))
     assert m.schools.reviewed_until[0] == pytest.approx(information.REVIEW_VALID_YEARS)
-    m.steps = 7  # 2.33 years later the review has expired: data-only again
+    m.term = 7  # 2.33 years later the review has expired: data-only again
     m.cfg.information.data_noise = 0.0
     information.estimate(m)
     expected = information.quality(m)[0] + m.cfg.inspection.context_bias * m.schools.context[0]

@@ -81,7 +81,7 @@ def test_first_inspection_dates_are_staggered_within_cycle(small_model):
 
 def test_inspection_due_dates_follow_cycle_by_grade(small_model):
     m = small_model(scenario="london_challenge")
-    m.steps = 6  # two years in
+    m.term = 6  # two years in
     m.schools.next_inspection[:] = 0.0  # everyone is due
     inspection.inspect(m)
     cycle = np.asarray(m.cfg.inspection.cycle_years)[m.schools.grade - 1]
@@ -106,10 +106,10 @@ def test_only_due_schools_are_inspected_and_logged(small_model):
 def test_inspectorate_revises_only_at_year_start(small_model):
     m = small_model(framework_interval=1)
     insp = Inspectorate(m)
-    m.steps, m.new_year = 4, False
+    m.term, m.new_year = 4, False
     insp.revise_framework()
     assert m.framework_revisions == 0
-    m.steps, m.new_year = 3, True
+    m.term, m.new_year = 3, True
     insp.revise_framework()
     assert m.framework_revisions == 1
 

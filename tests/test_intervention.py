@@ -55,7 +55,7 @@ def test_special_measures_come_first(small_model):
     _setup(m, sm=[30, 31, 32], weak=range(10))
     m.schools.estimate[[30, 31, 32]] = 1.0  # look strong on data, still first
     m.schools.estimate[:10] = -1.0
-    intervention.intervene(m, 3 * _per_step(m))
+    intervention.intervene(m, 3.5 * _per_step(m))
     np.testing.assert_array_equal(np.flatnonzero(m.schools.intervened_until > 0), [30, 31, 32])
 
 
@@ -63,7 +63,7 @@ def test_then_weakest_estimate_first(small_model):
     m = small_model()
     _setup(m, weak=range(10))
     m.schools.estimate[:10] = np.arange(10)[::-1] * 0.1  # school 9 looks weakest
-    intervention.intervene(m, 2 * _per_step(m))
+    intervention.intervene(m, 2.5 * _per_step(m))
     np.testing.assert_array_equal(np.flatnonzero(m.schools.intervened_until > 0), [8, 9])
 
 
@@ -78,7 +78,7 @@ def test_intervention_raises_leadership(small_model):
     m = small_model()
     _setup(m, sm=range(20))
     m.schools.leadership[:] = 0.1
-    intervention.intervene(m, 20 * _per_step(m))
+    intervention.intervene(m, 20.5 * _per_step(m))
     lead = m.schools.leadership
     assert np.all(lead[:20] > 0.1)
     assert lead[:20].mean() == pytest.approx(m.cfg.intervention.leadership_after, abs=0.06)
@@ -89,7 +89,7 @@ def test_intervention_keeps_strong_leadership(small_model):
     m = small_model()
     _setup(m, sm=range(5))
     m.schools.leadership[:5] = 0.99
-    intervention.intervene(m, 5 * _per_step(m))
+    intervention.intervene(m, 5.5 * _per_step(m))
     np.testing.assert_array_equal(m.schools.leadership[:5], 0.99)  # never replaced by weaker leadership
 
 
@@ -98,10 +98,10 @@ def test_cooldown_is_respected(small_model):
     _setup(m, sm=[0, 1])
     intervention.intervene(m, 10 * _per_step(m))
     assert m.interventions == 2
-    m.steps = 3 * m.cfg.steps_per_year  # three years later: still cooling down
+    m.term = 3 * m.cfg.steps_per_year  # three years later: still cooling down
     intervention.intervene(m, 10 * _per_step(m))
     assert m.interventions == 2
-    m.steps += 1  # now past the cooldown
+    m.term += 1  # now past the cooldown
     intervention.intervene(m, 10 * _per_step(m))
     assert m.interventions == 4
 
@@ -112,7 +112,7 @@ def test_willing_strong_school_sponsors_for_two_years(small_model):
     m.schools.grade[5] = 1
     m.schools.moral_capital[5] = 1.0
     m.schools.estimate[5] = 9.0
-    intervention.intervene(m, _per_step(m))
+    intervention.intervene(m, 1.5 * _per_step(m))
     rows = m.links.live()
     assert rows.size == 1
     r = rows[0]
@@ -123,5 +123,5 @@ def test_willing_strong_school_sponsors_for_two_years(small_model):
 def test_no_sponsor_without_willing_strong_school(small_model):
     m = small_model()
     _setup(m, sm=[0])
-    intervention.intervene(m, _per_step(m))
+    intervention.intervene(m, 1.5 * _per_step(m))
     assert m.interventions == 1 and m.links.count() == 0

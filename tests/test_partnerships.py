@@ -222,10 +222,10 @@ def test_ended_links_do_not_count_for_maturity(small_model):
 def test_lapse_ends_fixed_term_links_on_time(small_model):
     m = small_model(dissolution_rate=0.0)
     row = _link(m, 0, 1, until=1.0)
-    m.steps = 2  # years_elapsed 2/3 < 1
+    m.term = 2  # years_elapsed 2/3 < 1
     partnerships.lapse(m)
     assert m.links.active[row][0]
-    m.steps = 3  # years_elapsed 1.0: the term is over
+    m.term = 3  # years_elapsed 1.0: the term is over
     partnerships.lapse(m)
     assert not m.links.active[row][0]
 

@@ -1,0 +1,63 @@
+"""simulation.cpd: low-leverage professional development."""
+
+import numpy as np
+import pytest
+
+from simulation import coaching, cpd
+from simulation.absorption import uptake
+from simulation.knowledge import move_toward
+
+
+def _school_gain(m, s):
+    posts = m.staff.school == s
+    return m.staff.effective()[posts].mean()
+
+
+def test_no_days_no_change(small_model):
+    m = small_model()
+    e0 = m.staff.effective().copy()
+    cpd.train_staff(m)
+    np.testing.assert_array_equal(m.staff.effective(), e0)
+
+
+def test_cpd_gain_matches_formula(small_model):
+    m = small_model()
+    st, sc, cfg = m.staff, m.schools, m.cfg.partnership
+    sc.cpd_days[:] = 2.0 * sc.n_staff  # 6 days per teacher per year
+    good = np.quantile(st.knowledge, 0.9)
+    intensity = 6.0 / (6.0 + cpd.CPD_HALF_DAYS)
+    rate = cfg.low_leverage_factor * cfg.transfer_rate * m.dt * intensity * uptake(m, sc.km_capacity)
+    expected = move_toward(st.effective(), good, rate[st.school])
+    e0 = st.effective().copy()
+    cpd.train_staff(m)
+    np.testing.assert_allclose(st.effective() - e0, expected, atol=1e-15)
+
+
+@pytest.mark.parametrize("school", [0, 1, 2, 3])
+def test_cpd_gains_are_small_next_to_coaching_at_equal_days(small_model, school):
+    with_cpd, with_coaching = small_model(), small_model()
+    days = coaching.full_cost(with_coaching)[school]
+    with_cpd.schools.cpd_days[school] = days
+    e0 = _school_gain(with_cpd, school)
+    cpd.train_staff(with_cpd)
+    cpd_gain = _school_gain(with_cpd, school) - e0
+
+    with_coaching.new_year = False
+    coaching.identify_coaches(with_coaching, np.array([school]))
+    with_coaching.staff.trained[:] = True
+    with_coaching.schools.coaching_days[school] = days
+    e0 = _school_gain(with_coaching, school)
+    coaching.coach(with_coaching)
+    coaching_gain = _school_gain(with_coaching, school) - e0
+    # low leverage: conferences and courses change the look, not the work
+    assert 0 < cpd_gain < 0.25 * coaching_gain
+
+
+def test_cpd_is_mostly_shallow_in_low_capacity_school(small_model):
+    m = small_model()
+    m.schools.km_capacity[:] = 0.1
+    m.schools.cpd_days[:] = 2.0 * m.schools.n_staff
+    k0, s0 = m.staff.knowledge.copy(), m.staff.shallow.copy()
+    cpd.train_staff(m)
+    deep, shallow = (m.staff.knowledge - k0).sum(), (m.staff.shallow - s0).sum()
+    assert shallow == pytest.approx(9 * deep)  # km 0.1: 10% deep, 90% shallow

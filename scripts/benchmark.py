@@ -18,8 +18,10 @@ that configuration's own, and one configuration cannot warm caches for the next.
 model's row also gives it with construction included. Timings include the model's own
 DataCollector (it collects every step). Wall time is what the targets are judged on; CPU time
 (``time.process_time``) is printed beside it because a shared machine inflates wall time, and
-the load average before and after the full run is printed for the same reason. Nothing here
-asserts a timing; targets are reported as met or not met.
+the load average before and after the full run is printed for the same reason. The run-time
+target is judged on wall time as specified; the two ratio targets (scaling, speed-up over the
+reference) are judged on CPU time, which other processes on the machine disturb far less.
+Nothing here asserts a timing; targets are reported as met or not met.
 """
 
 from __future__ import annotations
@@ -202,6 +204,7 @@ def run_benchmark(args: argparse.Namespace) -> dict:
     base = next((r for r in scaling if r["target_staff"] == 10_000), scaling[0])
     for rec in scaling:
         rec["ratio_to_10k"] = rec["ns_per_staff_step"] / base["ns_per_staff_step"]
+        rec["ratio_to_10k_cpu"] = rec["ns_per_staff_step_cpu"] / base["ns_per_staff_step_cpu"]
     results["scaling"] = scaling
 
     ref_staff, ref_years = (2_000, min(years, 1)) if args.quick else (50_000, 3)
@@ -224,8 +227,9 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         "total_s": full["total_s"] <= TARGETS["total_s"],
         "stretch_total_s": full["total_s"] <= TARGETS["stretch_total_s"],
         "peak_rss_mb": full["peak_rss_mb"] <= TARGETS["peak_rss_mb"],
-        "scaling_ratio": largest["ratio_to_10k"] <= TARGETS["scaling_ratio"],
-        "speedup": results["speedup_vs_reference"] >= TARGETS["speedup"],
+        # ratios are judged on CPU time: on a shared machine wall-time ratios swing with the load
+        "scaling_ratio": largest["ratio_to_10k_cpu"] <= TARGETS["scaling_ratio"],
+        "speedup": results["speedup_vs_reference_cpu"] >= TARGETS["speedup"],
     }
     return results
 
@@ -274,12 +278,12 @@ def format_table(r: dict) -> str:
     lines.append("")
     lines.append("Scaling (n_schools overrides of the scenario; same years; stepping time only)")
     lines.append(f"  {'target':>8} {'schools':>8} {'staff':>9} {'build s':>8} {'run s':>8} {'peak MB':>8}"
-                 f" {'ns/staff-step':>14} {'(CPU)':>6} {'ratio to 10k':>13}")
+                 f" {'ns/staff-step':>14} {'(CPU)':>6} {'ratio to 10k: wall (CPU)':>25}")
     for s in r["scaling"]:
         lines.append(f"  {s['target_staff']:>8,} {s['schools']:>8,} {s['staff']:>9,} {s['build_s']:>8.2f}"
                      f" {s['run_s']:>8.2f} {s['peak_rss_mb']:>8.0f} {s['ns_per_staff_step']:>14.0f}"
                      f" {s['ns_per_staff_step_cpu']:>6.0f}"
-                     f" {s['ratio_to_10k']:>12.2f}x" + ("  (the full model run)" if s.get("is_full") else ""))
+                     f" {s['ratio_to_10k']:>17.2f}x ({s['ratio_to_10k_cpu']:.2f}x)" + ("  (the full model run)" if s.get("is_full") else ""))
     lines.append("")
     lines.append("Comparison (ns per staff-step, stepping only; wall and CPU time)")
     lines.append(f"  {'Mesa reference (agents + shuffle_do)':<40} {ref['ns_per_staff_step']:>9.0f}"
@@ -305,9 +309,12 @@ def format_table(r: dict) -> str:
                  f"; stretch <= {t['stretch_total_s']:.0f} s {_ok(c['stretch_total_s'])}")
     lines.append(f"  peak RSS <= {t['peak_rss_mb'] / 1024:.0f} GB: {full['peak_rss_mb']:.0f} MB  {_ok(c['peak_rss_mb'])}")
     lines.append(f"  ns/staff-step at {largest['staff']:,} within {t['scaling_ratio']}x of 10k: "
-                 f"{largest['ratio_to_10k']:.2f}x  {_ok(c['scaling_ratio'])}")
+                 f"{largest['ratio_to_10k_cpu']:.2f}x by CPU time  {_ok(c['scaling_ratio'])}"
+                 f"  (wall: {largest['ratio_to_10k']:.2f}x)")
     lines.append(f"  >= {t['speedup']:.0f}x faster per staff-step than the Mesa reference: "
-                 f"{r['speedup_vs_reference']:.1f}x  {_ok(c['speedup'])}")
+                 f"{r['speedup_vs_reference_cpu']:.1f}x by CPU time  {_ok(c['speedup'])}"
+                 f"  (wall: {r['speedup_vs_reference']:.1f}x)")
+    lines.append("  (time targets are judged on wall time, ratio targets on CPU time: see the module docstring)")
     return "\n".join(lines)
 
 

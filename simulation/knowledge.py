@@ -24,6 +24,7 @@ def learn_from_experience(model) -> None:
     st.base += gain
     st.knowledge += gain
     np.minimum(st.knowledge, model.frontier, out=st.knowledge)
+    np.minimum(st.base, model.frontier, out=st.base)  # habit cannot hold more than anyone knows
     st.experience += dt
 
 

@@ -13,7 +13,7 @@ from . import (absorption, attainment, brokering, coaching, cpd, floor_standards
 from .agents import Inspectorate, LocalAuthority, School, Staff
 from .config import load_config
 from .metrics import model_reporters, school_panel, system_metrics
-from .schema import BrokeringMode, ModelConfig
+from .schema import BrokeringMode, ConfigError, ModelConfig
 from .state import PartnershipState, school_mean
 
 
@@ -197,13 +197,13 @@ def _seed_from(rng: Any, default: int) -> int:
     """The model's seed: the browser sends a string, so accept anything int-like."""
     if rng is None:
         return int(default)
-    if isinstance(rng, (int, np.integer)):
-        return int(rng)
     if isinstance(rng, str):
         try:
-            return int(rng.strip())
+            rng = int(rng.strip())
         except ValueError:
-            from .schema import ConfigError
-
-            raise ConfigError(f"seed must be a whole number; got {rng!r}.") from None
-    raise TypeError(f"rng must be an int seed; got {type(rng).__name__}")
+            raise ConfigError(f"seed must be a whole number between 0 and {2**63 - 1}; got {rng!r}.") from None
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        if not 0 <= int(rng) < 2**63:
+            raise ConfigError(f"seed must be a whole number between 0 and {2**63 - 1}; got {rng!r}.")
+        return int(rng)
+    raise ConfigError(f"seed must be a whole number between 0 and {2**63 - 1}; got {rng!r} ({type(rng).__name__}).")

@@ -11,8 +11,8 @@ development, lesson study, learning walks) transfers fully, low-leverage activit
 A trained facilitator adds ``facilitation_gain`` (Growing the Top). What a partnership brings
 reaches the staff in contact with the partner (the experts) directly and the rest of the
 staff only through the school's internal knowledge management (share ``km``): knowledge
-from outside spreads inside a school only where it has the systems to share it (Berwick). Network, peer-review and
-trio links also carry research engagement: expert coaches with "networking and research
+from outside spreads inside a school only where it has the systems to share it (Berwick).
+Network, peer-review and trio links also carry research engagement: expert coaches with "networking and research
 skills ... locate the latest best practice in the system" (Berwick), a pull toward the
 frontier. In a support partnership the strong school's released experts coach the weaker
 school; they lose a little teaching time, and they learn in turn ("by helping others you
@@ -62,18 +62,34 @@ def exchange(model) -> None:
     research = np.concatenate([np.isin(ptype, RESEARCH_TYPES), np.isin(ptype[mutual], RESEARCH_TYPES)])
     target_value = np.where(research, np.maximum(experts[source], _research_target(model, experts[source])),
                             experts[source])
-    total = np.bincount(receiver, weights=rate, minlength=sc.n)
-    target = np.bincount(receiver, weights=rate * target_value, minlength=sc.n) / np.maximum(total, 1e-12)
-    school_rate = total * uptake(model, sc.km_capacity)
-    # Staff in contact with the partner (the experts) learn directly; the rest only as far as
-    # the school's internal knowledge management carries it to them.
-    reach = np.where(st.expert, 1.0, sc.km_capacity[st.school])
-    gain = move_toward(st.effective(), target[st.school], school_rate[st.school] * reach)
+    gain = _gain_from_partners(model, receiver, rate, target_value)
     sc.external_gain += np.bincount(st.school, weights=gain, minlength=sc.n) / sc.n_staff
     take_in(model, gain)
     _supporters_learn(model, rows, s)
     _release_experts(model, rows)
     _mature(model, rows)
+
+
+def _gain_from_partners(model, receiver: np.ndarray, rate: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Each staff member's gain from all the school's partners, link by link, so that a partner
+    that is no better adds nothing (and takes nothing away from a better one)."""
+    st, sc = model.staff, model.schools
+    order = np.lexsort((-target, receiver))
+    receiver, rate, target = receiver[order], rate[order], target[order]
+    first = np.searchsorted(receiver, receiver)
+    slot = np.arange(receiver.size) - first  # 0 for a school's best partner, 1 for the next...
+    # Staff in contact with the partner (the experts) learn directly; the rest only as far as
+    # the school's internal knowledge management carries it to them.
+    reach = np.where(st.expert, 1.0, sc.km_capacity[st.school]) * uptake(model, sc.km_capacity)[st.school]
+    k = st.effective()
+    start = k.copy()
+    for j in range(int(slot.max()) + 1):
+        in_slot = slot == j
+        school_rate, school_target = np.zeros(sc.n), np.full(sc.n, -np.inf)
+        school_rate[receiver[in_slot]] = rate[in_slot]
+        school_target[receiver[in_slot]] = target[in_slot]
+        k = k + move_toward(k, school_target[st.school], school_rate[st.school] * reach)
+    return k - start
 
 
 def _research_target(model, source_experts: np.ndarray) -> np.ndarray:

@@ -88,3 +88,12 @@ def test_resolve_key_maps_leaves_to_paths():
     assert resolve_key("coaching_time") == "coaching.coaching_time"
     assert resolve_key("strategy__brokering") == "strategy.brokering"
     assert leaf_paths()["initial_mean"] == ["moral_capital.initial_mean", "leadership.initial_mean"]
+
+
+@pytest.mark.parametrize("scenario, strategy", list(itertools.product(available("scenario"), available("strategy"))))
+def test_every_scenario_and_strategy_builds_and_runs(scenario, strategy):
+    # n_schools is cut for speed; everything else (start year, phases, regions, brokering) is the scenario's
+    m = SchoolSystem(scenario=scenario, strategy=strategy, rng=0, n_schools=60, create_staff_agents=False)
+    m.run_years(1)
+    assert m.schools.n == 60 and len(m.metrics()) == m.cfg.steps_per_year + 1
+    assert m.metrics()["year"].iloc[0] == m.cfg.start_year

@@ -43,7 +43,11 @@ def test_revise_framework_raises_every_boundary(small_model):
 def test_framework_is_revised_every_interval(small_model):
     m = small_model(framework_interval=4)
     b0 = m.grade_boundaries.copy()
-    m.run_years(8)
+    m.run_years(4)
+    assert m.framework_revisions == 0  # four full years, not yet the start of the fifth
+    m.step()  # first term of year 4 (2006)
+    assert m.framework_revisions == 1
+    m.run_years(5)
     assert m.framework_revisions == 2
     np.testing.assert_allclose(m.grade_boundaries, b0 + 2 * m.cfg.inspection.bar_rise)
 

@@ -71,10 +71,6 @@ def test_drift_does_not_touch_knowledge_at_base(small_model):
     np.testing.assert_allclose(m.staff.knowledge, k0)
 
 
-@pytest.mark.xfail(reason="BUG: learn_from_experience caps knowledge at the frontier but not base "
-                          "(knowledge.py:24), so base > frontier and drift then lifts knowledge past the "
-                          "frontier without innovation (masked in step() only by absorption.consolidate's cap)",
-                   strict=True)
 def test_experience_then_drift_stays_within_frontier(small_model):
     m = small_model()
     st = m.staff

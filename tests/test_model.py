@@ -75,9 +75,6 @@ def test_non_numeric_seed_raises_config_error():
         SchoolSystem(scenario="teaching", strategy="status_quo", rng="abc")
 
 
-@pytest.mark.xfail(reason="BUG: model.py _seed_from returns int(rng) without the schema's seed range check "
-                          "(0..2**63-1), so rng=-1 or '-1' fails later inside NumPy with 'expected non-negative "
-                          "integer' instead of a ConfigError naming the seed", strict=True)
 def test_negative_seed_raises_config_error():
     with pytest.raises(ConfigError, match="seed"):
         SchoolSystem(scenario="teaching", strategy="status_quo", rng="-1")
@@ -95,6 +92,15 @@ def test_run_years_advances_years_times_steps_per_year(small_model):
         assert m.steps == m.term == 2 * spy
         assert m.years_elapsed == pytest.approx(2.0)
         assert m.calendar_year == pytest.approx(m.cfg.start_year + 2)
+
+
+def test_school_year_starts_with_first_term(small_model):
+    m = small_model()
+    flags = []
+    for _ in range(7):
+        m.step()
+        flags.append(m.new_year)  # set at the start of each step
+    assert flags == [True, False, False, True, False, False, True]
 
 
 def test_school_panel_only_when_collected(small_model):

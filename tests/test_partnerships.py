@@ -79,11 +79,6 @@ def test_two_weak_schools_have_nothing_to_give_each_other(small_model):
     np.testing.assert_array_equal(m.staff.effective(), k0)
 
 
-@pytest.mark.xfail(reason="BUG: exchange() averages the partners' expert levels into one target "
-                          "(partnerships.py, `target = np.bincount(receiver, weights=rate * target_value) / total`) "
-                          "and applies the summed rate to the gap to that average, so a worse second partner "
-                          "drags the target down and cuts the gain from a better one (here to 1/6); the docstring "
-                          "says a partner that is no better contributes zero", strict=True)
 def test_worse_second_partner_does_not_reduce_gain_from_better_one(small_model):
     m = small_model()
     _set_school(m, 0, 0.6)

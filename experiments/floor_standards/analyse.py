@@ -1,0 +1,66 @@
+"""Floor standards: a flat floor vs rising floor schedules, effect on the bottom and the top.
+
+    upconv -m +experiment=floor_standards hydra/launcher=joblib     # 3 schedules x 20 seeds x 30 years
+    python experiments/floor_standards/analyse.py [SWEEP_DIR] [--out DIR]
+
+The schedules are swept as ``floor_schedule`` overrides (conf/experiment/floor_standards.yaml);
+each is labelled by its shape ("flat 25%", "rising 25->40% by 2012"). Writes into
+SWEEP_DIR/analysis/: floor.png (floor in force, share of schools below it, P10 and top
+decile: median and 90% band over seeds), fans.png, convergence.png and report.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+from simulation.plots import comparison_figure, convergence_diagram
+from simulation.reports import (FAN_METRICS, arm_table, cli, final_rows, markdown, paired, per_run, save, start_line, sweep_line,
+                                with_arm, write_report)
+
+PANELS = ["floor", "share_below_floor", "p10_attainment", "top_decile_attainment"]
+
+
+def label(schedule: object) -> str:
+    """'flat 25%' or 'rising 25->40% by 2012' from a floor_schedule override."""
+    steps = [(int(y), float(s)) for y, s in re.findall(r"year:\s*(\d+)\s*,\s*share:\s*([\d.]+)", str(schedule))]
+    if not steps:
+        return "default (England)"
+    if len(steps) == 1 or steps[0][1] == steps[-1][1]:
+        return f"flat {100 * steps[0][1]:.0f}%"
+    return f"rising {100 * steps[0][1]:.0f}->{100 * steps[-1][1]:.0f}% by {steps[-1][0]}"
+
+
+def analyse(table, out):
+    if "floor_schedule" not in table:
+        table = table.assign(floor_schedule="")
+    table = with_arm(table, "floor_schedule", label)
+    order = sorted(table.strategy.unique(), key=lambda a: (not a.startswith("flat"), a))
+    runs = per_run(table)
+    paths = save({
+        "floor.png": comparison_figure(table, PANELS),
+        "fans.png": comparison_figure(table, FAN_METRICS),
+        "convergence.png": convergence_diagram(table),
+    }, out)
+    last = final_rows(table)
+    below = (last.groupby("strategy").share_below_floor.median() * 100).rename("below_floor")
+    medians = arm_table(runs, ["mean", "p10", "top_decile", "spread", "special_measures", "uci"], order,
+                        "floor schedule").join(below)
+    lines = ["# Floor standards: flat vs rising schedules", "", sweep_line(table), "", start_line(table), "",
+             "## Final year, median over seeds", "",
+             "p10 is the bottom (10th percentile of schools), top_decile the top (mean of the best 10%); below_floor "
+             "and special_measures are % of schools.", "", markdown(medians), ""]
+    flat = next((a for a in order if a.startswith("flat")), None)
+    if flat is not None:
+        lines += [f"Against the {flat} floor, paired by seed (median difference; share of seeds where it is higher):", ""]
+        for arm in (a for a in order if a != flat):
+            diffs = ["{} {:+.2f} ({:.0%})".format(m, *paired(runs, arm, flat, m)) for m in ("p10", "top_decile", "mean", "uci")]
+            lines.append(f"* {arm}: " + "; ".join(diffs))
+    return write_report(out, lines, paths)
+
+
+def main(argv=None):
+    analyse(*cli("floor_standards", __doc__, argv))
+
+
+if __name__ == "__main__":
+    main()

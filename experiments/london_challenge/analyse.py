@@ -1,0 +1,54 @@
+"""London Challenge: the London-style chart (share outstanding, share in special measures),
+the share of outstanding schools supporting others, upwards convergence vs the status quo.
+
+    upconv -m +experiment=london_challenge hydra/launcher=joblib     # 2 strategies x 20 seeds x 30 years
+    python experiments/london_challenge/analyse.py [SWEEP_DIR] [--out DIR]
+
+Writes into SWEEP_DIR/analysis/: london_chart.png (median and 90% band over seeds of the
+share of schools outstanding, in special measures, and of outstanding schools supporting
+another school), fans.png, convergence.png and report.md.
+"""
+
+from __future__ import annotations
+
+from simulation.plots import comparison_figure, convergence_diagram
+from simulation.reports import (FAN_METRICS, arm_table, cli, markdown, paired, per_run, save, start_line, sweep_line,
+                                with_arm, write_report)
+
+ARMS = ["status_quo", "upwards_convergence"]
+CHART = ["share_outstanding", "share_special_measures", "share_outstanding_supporting"]
+CHECK_YEARS = (2005, 2008, 2011)  # the London Challenge ran 2003-2011
+
+
+def analyse(table, out):
+    table = with_arm(table, "strategy")
+    runs = per_run(table)
+    paths = save({
+        "london_chart.png": comparison_figure(table, CHART),
+        "fans.png": comparison_figure(table, FAN_METRICS),
+        "convergence.png": convergence_diagram(table),
+    }, out)
+    start = int(table.year.min())
+    years = [start, *[y for y in CHECK_YEARS if start < y < table.year.max()], int(table.year.max())]
+    yearly = table[table.year.isin(years)].groupby(["strategy", "year"])[CHART].median() * 100
+    yearly.columns = ["% outstanding", "% special measures", "% of outstanding supporting"]
+    yearly = yearly.reset_index().astype({"year": int})
+    medians = arm_table(runs, ["mean", "p10", "top_decile", "spread", "outstanding", "special_measures", "uci"], ARMS)
+    lines = ["# London Challenge: upwards convergence vs status quo in a London-like region", "", sweep_line(table), "",
+             start_line(table), "", "## The London-style chart, median over seeds", "", markdown(yearly, 1, index=False), "",
+             "## Final year, median over seeds", "", markdown(medians), ""]
+    if set(ARMS) <= set(runs.strategy):
+        lines += ["Upwards convergence minus status quo, paired by seed (median difference; share of seeds where it is "
+                  "higher):", ""]
+        for metric in ("outstanding", "special_measures", "mean", "spread", "uci"):
+            d, share = paired(runs, "upwards_convergence", "status_quo", metric)
+            lines.append(f"* {metric}: {d:+.2f} ({share:.0%} of seeds higher)")
+    return write_report(out, lines, paths)
+
+
+def main(argv=None):
+    analyse(*cli("london_challenge", __doc__, argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -78,22 +78,25 @@ def scan(sweep_dir: str | Path) -> SweepStatus:
 
 
 def expected_jobs(multirun_yaml: Path) -> int | None:
-    """How many jobs the basic sweeper makes of a sweep (its ``multirun.yaml``); None if unknown."""
+    """How many jobs a sweep makes (from its ``multirun.yaml``); None if unknown."""
     try:
-        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-        from hydra.core.override_parser.overrides_parser import OverridesParser
-
-        cfg = yaml.load(multirun_yaml.read_text(), Loader=_Loader)
-        hydra_cfg = cfg["hydra"]
-        if "basic_sweeper" not in str(hydra_cfg.get("sweeper", {}).get("_target_", "")):
-            return None
-        params = hydra_cfg["sweeper"].get("params") or {}
-        args = [f"{k}={v}" for k, v in params.items()] + list(hydra_cfg["overrides"]["task"])
-        overrides = OverridesParser.create().parse_overrides(args)
-        batches = BasicSweeper.split_arguments(overrides, None)
-        return sum(len(b) for b in batches)
+        return sweep_size(yaml.load(multirun_yaml.read_text(), Loader=_Loader)["hydra"])
     except Exception:  # an unreadable or foreign multirun.yaml: fall back to the folders found
         return None
+
+
+def sweep_size(hydra_cfg: dict) -> int | None:
+    """Jobs the basic sweeper makes of ``hydra.sweeper.params`` and the command-line overrides
+    (``hydra.overrides.task``) of a composed ``hydra`` node; None for another sweeper."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    if "basic_sweeper" not in str(hydra_cfg.get("sweeper", {}).get("_target_", "")):
+        return None
+    params = hydra_cfg["sweeper"].get("params") or {}
+    args = [f"{k}={v}" for k, v in params.items()] + list(hydra_cfg["overrides"]["task"])
+    batches = BasicSweeper.split_arguments(OverridesParser.create().parse_overrides(args), None)
+    return sum(len(b) for b in batches)
 
 
 def job_parameters(job: Path) -> dict[str, Any]:
@@ -139,7 +142,7 @@ def collect(sweep_dir: str | Path, table: str = "timeseries", progress: bool = T
     for col in out.columns:
         if out[col].dtype == object and out[col].map(type).nunique() > 1:
             out[col] = out[col].astype(str)  # e.g. an override given as 4 in one job and "4.5" in another
-    out.attrs = {"sweep_dir": str(status.root), "finished": [_rel(j, status.root) for j in status.finished],
+    out.attrs = {"sweep_dir": str(status.root), "table": table, "finished": [_rel(j, status.root) for j in status.finished],
                  "failed": [_rel(j, status.root) for j in status.failed], "missing": list(status.missing)}
     return out
 
@@ -177,7 +180,8 @@ def report_lines(df: pd.DataFrame) -> list[str]:
     total = len(a["finished"]) + len(a["failed"]) + len(a["missing"])
     lines = [f"{len(a['finished'])} of {total} jobs finished"]
     if a["failed"]:
-        lines.append(f"failed or unfinished (no {FINISHED}): {', '.join(a['failed'][:20])}"
+        lines.append(f"failed or unfinished (no {FINISHED} or no {a.get('table', 'timeseries')}.parquet): "
+                     f"{', '.join(a['failed'][:20])}"
                      + (" ..." if len(a["failed"]) > 20 else ""))
     if a["missing"]:
         lines.append(f"missing (no folder): {', '.join(a['missing'][:20])}" + (" ..." if len(a["missing"]) > 20 else ""))

@@ -17,7 +17,7 @@ import numpy as np
 from .absorption import take_in, uptake
 from .knowledge import move_toward
 
-CPD_HALF_DAYS = 4.0  # days per teacher per year giving half the full effect
+CPD_HALF_DAYS = 8.0  # days per teacher per year giving half the full effect (courses are spread thin)
 
 
 def train_staff(model) -> None:

@@ -43,7 +43,8 @@ def strength(model, rows: np.ndarray) -> np.ndarray:
     cfg, links = model.cfg.partnership, model.links
     leverage = np.where(links.high_leverage[rows], 1.0, cfg.low_leverage_factor)
     facilitation = 1.0 + cfg.facilitation_gain * links.facilitated[rows]
-    return cfg.transfer_rate * model.dt * maturity(model, rows) * links.depth[rows] * leverage * facilitation
+    time = cfg.days_per_term / (cfg.days_per_term + cfg.half_days)  # released days, diminishing returns
+    return cfg.transfer_rate * time * model.dt * maturity(model, rows) * links.depth[rows] * leverage * facilitation
 
 
 def exchange(model) -> None:

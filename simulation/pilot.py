@@ -4,7 +4,8 @@ Encodes Matthews and Killick (2020): 21 "stand-out" schools, selected by an outs
 judgement and attainment and progress above average two years running, grouped in seven
 trios "taking account of geographical spread" (no near neighbours; one trio spanned 200
 miles), each school giving six days a year per leader (three trio visits, three cohort
-events), every visit chaired by a trained facilitator. Here: at ``start_after_years`` the
+events), every visit chaired by a trained facilitator. Here: at ``start_after_years`` (or
+once two years of results exist, if later) the
 ``3 * n_trios`` eligible schools with the highest two-year attainment are chosen (all
 eligible ones if fewer), spread over trios by their east-west position so that trio
 partners are far apart, and linked by facilitated, high-leverage trio partnerships that end
@@ -34,6 +35,8 @@ def start_pilot(model) -> None:
     cfg = model.cfg.pilot
     if cfg.n_trios == 0 or model.pilot_started or model.years_elapsed + 1e-9 < cfg.start_after_years:
         return
+    if len(model.yearly_attainment) < 2:
+        return  # the selection filters need two years of results: start as soon as they exist
     model.pilot_started = True
     sc = model.schools
     pool = eligible(model)

@@ -172,8 +172,10 @@ class AbsorptionConfig:
 
 @dataclass
 class PartnershipConfig:
-    transfer_rate: float = param(0.35, 0, 5, "share/year",
-                                 "Share of the gap to a partner's expert practice closed per year by a mature, deep, high-leverage partnership.")
+    transfer_rate: float = param(0.7, 0, 5, "share/year",
+                                 "Share of the gap to a partner's expert practice closed per year by a mature, deep, high-leverage partnership with unlimited days.")
+    half_days: float = param(4.0, 0.1, 100, "staff days/term",
+                             "Partnership days per school per term giving half the full effect.")
     low_leverage_factor: float = param(0.15, 0, 1, "share",
                                        "Relative effect of low-leverage activity (conferences, documents, toolkits).",
                                        "Ainscow 2013: low-leverage activity changes the look, not the work")

@@ -132,10 +132,18 @@ def _link_cost(model) -> float:
     return 2 * model.cfg.partnership.days_per_term * TERMS_PER_YEAR * model.dt
 
 
+def _affordable(model, days: float, cost: float) -> int:
+    """How many partnerships the days pay for (never more than the system could hold)."""
+    most = model.schools.n * model.cfg.partnership.max_partnerships
+    return most if days >= cost * most else int(days // cost)
+
+
 def _spend_support(model, days: float, already: float) -> float:
     cfg = model.cfg.strategy
     cost = _link_cost(model)
-    affordable = int((days + already) // cost)
+    if cost <= 0:
+        return 0.0  # partnerships without released days achieve nothing: nothing to buy
+    affordable = _affordable(model, days + already, cost)
     rows = _funded_rows(model, (PT.support,))
     wanted = affordable - rows.size
     if wanted > 0:
@@ -159,7 +167,9 @@ def _spend_networks(model, days: float, already: float) -> float:
     size = model.cfg.partnership.network_size
     per_group = size * (size - 1) // 2
     cost = _link_cost(model)
-    affordable = int((days + already) // cost)
+    if cost <= 0:
+        return 0.0
+    affordable = _affordable(model, days + already, cost)
     rows = _funded_rows(model, NETWORK_TYPES)
     groups = (affordable - rows.size) // per_group
     if groups > 0:

@@ -28,15 +28,16 @@ from .schema import ModelConfig
 EXPERIMENTS_DIR = Path("outputs/experiments")
 
 
-def compose(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
-    """The config ``upconv`` would run with these overrides (e.g. ``["+experiment=brokering"]``)."""
+def compose(overrides: list[str] | tuple[str, ...] = (), hydra: bool = False) -> DictConfig:
+    """The config ``upconv`` would run with these overrides (e.g. ``["+experiment=brokering"]``);
+    with ``hydra=True`` including the ``hydra`` node (launcher, sweeper, sweep folder)."""
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
 
     from . import cli  # noqa: F401  registers the schema as `base_config`
 
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base=None):
-        return hydra_compose(config_name="config", overrides=list(overrides))
+        return hydra_compose(config_name="config", overrides=list(overrides), return_hydra_config=hydra)
 
 
 def model_config(overrides: list[str] | tuple[str, ...] = ()) -> ModelConfig:

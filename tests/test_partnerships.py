@@ -41,7 +41,8 @@ def _expected_strength(m, age=2.0, depth=0.5, high=True, facilitated=False):
     cfg = m.cfg.partnership
     lev = 1.0 if high else cfg.low_leverage_factor
     fac = 1.0 + cfg.facilitation_gain * facilitated
-    return cfg.transfer_rate * m.dt * (1 - np.exp(-age / cfg.maturity_years)) * depth * lev * fac
+    time = cfg.days_per_term / (cfg.days_per_term + cfg.half_days)
+    return cfg.transfer_rate * time * m.dt * (1 - np.exp(-age / cfg.maturity_years)) * depth * lev * fac
 
 
 def test_gain_is_share_of_gap_to_partners_experts(small_model):

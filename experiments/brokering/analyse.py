@@ -46,7 +46,7 @@ def analyse(table, out):
 
 
 def main(argv=None):
-    analyse(*cli("brokering", __doc__, argv))
+    return analyse(*cli("brokering", __doc__, argv))
 
 
 if __name__ == "__main__":

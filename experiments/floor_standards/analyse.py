@@ -59,7 +59,7 @@ def analyse(table, out):
 
 
 def main(argv=None):
-    analyse(*cli("floor_standards", __doc__, argv))
+    return analyse(*cli("floor_standards", __doc__, argv))
 
 
 if __name__ == "__main__":

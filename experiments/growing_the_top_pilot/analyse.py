@@ -121,7 +121,7 @@ def analyse(panel, out):
 
 
 def main(argv=None):
-    analyse(*cli("growing_the_top_pilot", __doc__, argv, table="schools"))
+    return analyse(*cli("growing_the_top_pilot", __doc__, argv, table="schools"))
 
 
 if __name__ == "__main__":

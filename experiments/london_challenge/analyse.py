@@ -47,7 +47,7 @@ def analyse(table, out):
 
 
 def main(argv=None):
-    analyse(*cli("london_challenge", __doc__, argv))
+    return analyse(*cli("london_challenge", __doc__, argv))
 
 
 if __name__ == "__main__":

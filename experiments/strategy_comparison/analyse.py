@@ -58,7 +58,7 @@ def analyse(table, out):
 
 
 def main(argv=None):
-    analyse(*cli("strategy_comparison", __doc__, argv))
+    return analyse(*cli("strategy_comparison", __doc__, argv))
 
 
 if __name__ == "__main__":

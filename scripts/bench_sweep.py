@@ -8,9 +8,12 @@ Runs the real command, ``upconv -m scenario=london_challenge years=30 'seed=rang
 hydra/launcher=joblib``, in a subprocess and times it, then collects the sweep
 (``simulation.collect``) and checks every run finished. Also times one run in-process,
 split into simulation and writing (Parquet, PNG figure, summary), to show where the time
-goes. The extrapolation to 1,000 runs is linear in the measured wall time per run after the
-sweep's start-up (measured separately with a one-run sweep), so it is honest only if the
-machine is otherwise idle: the script prints the load average before and after.
+goes. The projection to 1,000 runs is linear in the measured wall time per run after the
+sweep's start-up (measured separately with a one-run sweep), so it holds only on an
+otherwise idle machine; the script prints the load average, and a second estimate from
+the CPU time the sweep's processes used (start-up + CPU time per run after start-up x
+1,000 / workers),
+which other processes on the machine hardly change.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -29,15 +33,18 @@ BIN = Path(sys.executable).parent
 TARGET_RUNS, TARGET_SECONDS = 1000, 600
 
 
-def sweep(runs: int, years: int, scenario: str, jobs: int, out: Path) -> float:
+def sweep(runs: int, years: int, scenario: str, jobs: int, out: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, all processes of the sweep) in seconds."""
     cmd = [str(BIN / "upconv"), "-m", f"scenario={scenario}", f"years={years}", f"seed=range(0,{runs})",
            "hydra/launcher=joblib", f"hydra.launcher.n_jobs={jobs}", f"hydra.sweep.dir={out}"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     res = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if res.returncode != 0:
         sys.exit(f"sweep failed:\n{res.stderr[-3000:]}")
-    return wall
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def one_run(scenario: str, years: int) -> tuple[float, float]:
@@ -46,7 +53,8 @@ def one_run(scenario: str, years: int) -> tuple[float, float]:
 
     logging.getLogger("MESA").setLevel(logging.WARNING)
     cfg = load_config(scenario, "status_quo", seed=0, years=years)
-    simulate(load_config("teaching", years=1))  # warm imports
+    with tempfile.TemporaryDirectory() as tmp:  # warm up: imports, matplotlib's first figure
+        write_run(Path(tmp), simulate(load_config("teaching", years=1)))
     t0 = time.perf_counter()
     model = simulate(cfg)
     t1 = time.perf_counter()
@@ -68,8 +76,8 @@ def main(argv: list[str] | None = None) -> None:
     load0 = os.getloadavg()
     sim, write = one_run(args.scenario, args.years)
     root = args.out or Path(tempfile.mkdtemp(prefix="bench_sweep_"))
-    startup = sweep(1, 1, "teaching", args.jobs, root / "startup")
-    wall = sweep(args.runs, args.years, args.scenario, args.jobs, root / "sweep")
+    startup, startup_cpu = sweep(1, 1, "teaching", args.jobs, root / "startup")
+    wall, cpu = sweep(args.runs, args.years, args.scenario, args.jobs, root / "sweep")
     t0 = time.perf_counter()
     table = collect(root / "sweep", progress=False)
     collect_s = time.perf_counter() - t0
@@ -79,6 +87,9 @@ def main(argv: list[str] | None = None) -> None:
     per_run = (wall - startup) / args.runs
     projected = wall if args.runs == TARGET_RUNS else startup + per_run * TARGET_RUNS
     load1 = os.getloadavg()
+    workers = min(args.jobs, os.cpu_count() or 1)
+    cpu_per_run = max(cpu - startup_cpu, 0.0) / args.runs
+    idle = startup + cpu_per_run * TARGET_RUNS / workers
     print(f"one {args.scenario} run of {args.years} years, in-process: simulate {sim:.2f} s + write {write:.2f} s "
           f"(Parquet, PNG, summary)")
     print(f"sweep start-up (one tiny job): {startup:.1f} s")
@@ -88,7 +99,10 @@ def main(argv: list[str] | None = None) -> None:
     verdict = "within" if projected <= TARGET_SECONDS else "over"
     measured = "measured" if args.runs == TARGET_RUNS else "projected"
     print(f"{TARGET_RUNS} runs: {projected / 60:.1f} min ({measured}; target {TARGET_SECONDS / 60:.0f} min: {verdict})")
-    print(f"load average (1 min) before {load0[0]:.1f}, after {load1[0]:.1f}")
+    print(f"CPU time {cpu:.0f} s, {cpu_per_run:.2f} s per run after start-up ({startup_cpu:.0f} s): on an idle machine {TARGET_RUNS} runs would take "
+          f"about {idle / 60:.1f} min ({workers} workers busy all the time)")
+    print(f"load average (1 min) before {load0[0]:.1f}, after {load1[0]:.1f} (other processes share the cores when it is "
+          f"above {workers})")
     if finished != args.runs:
         sys.exit(f"{args.runs - finished} runs did not finish")
 

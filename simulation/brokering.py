@@ -57,22 +57,70 @@ def choose(model, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.n
 
 
 def _self_select(model, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-    sc = model.schools
-    scale = model.cfg.partnership.proximity_scale
+    """Each seeker picks a free candidate with weight exp(-distance/proximity_scale) *
+    exp(-|estimate difference|/SIMILARITY_SCALE): near and similar, i.e. "cosy".
+
+    Exact sampling without a weight vector per seeker: a candidate is proposed from the
+    similarity kernel alone (prefix sums over candidates sorted by estimate, O(log n)) and
+    accepted with probability exp(-distance/scale); a rejected, taken or self proposal is
+    redrawn. Within a round the earliest seeker wins a contested candidate.
+    """
     partner = np.full(seekers.size, -1, dtype=np.int64)
+    if seekers.size == 0 or candidates.size == 0:
+        return partner
+    sc, rng = model.schools, model.rng
+    scale = model.cfg.partnership.proximity_scale
+    order = np.argsort(sc.estimate[candidates], kind="stable")
+    est = sc.estimate[candidates][order]
+    mid = est[est.size // 2]  # keeps the exponentials in range
+    cum_left = np.concatenate([[0.0], np.cumsum(np.exp((est - mid) / SIMILARITY_SCALE))])
+    cum_right = np.concatenate([np.cumsum(np.exp(-(est - mid) / SIMILARITY_SCALE)[::-1])[::-1], [0.0]])
     free = np.ones(candidates.size, dtype=bool)
-    for i, s in enumerate(seekers):
-        ok = free & (candidates != s)
-        if not ok.any():
+    pending = np.arange(seekers.size)
+    for _ in range(MAX_ROUNDS):
+        if pending.size == 0 or not _any_choice(free, candidates, seekers[pending]):
             break
-        dist = np.hypot(sc.x[candidates] - sc.x[s], sc.y[candidates] - sc.y[s])
-        w = np.exp(-dist / scale) * np.exp(-np.abs(sc.estimate[candidates] - sc.estimate[s]) / SIMILARITY_SCALE) * ok
-        if w.sum() <= 0:
-            w = ok.astype(float)
-        j = model.rng.choice(candidates.size, p=w / w.sum())
-        partner[i] = candidates[j]
-        free[j] = False
+        # PROPOSALS draws per pending seeker; its first acceptable one counts, as if drawn in turn
+        who = np.repeat(pending, PROPOSALS)
+        s = seekers[who]
+        j = _propose(rng, sc.estimate[s], est, mid, cum_left, cum_right, order)
+        c = candidates[j]
+        near = rng.random(who.size) < np.exp(-np.hypot(sc.x[c] - sc.x[s], sc.y[c] - sc.y[s]) / scale)
+        ok = np.flatnonzero(free[j] & (c != s) & near)
+        _, first_per_seeker = np.unique(who[ok], return_index=True)
+        ok = ok[first_per_seeker]  # ordered by seeker
+        _, first = np.unique(j[ok], return_index=True)  # earliest seeker wins a collision
+        won = ok[first]
+        partner[who[won]] = c[won]
+        free[j[won]] = False
+        pending = np.setdiff1d(pending, who[won], assume_unique=True)
     return partner
+
+
+MAX_ROUNDS = 500
+PROPOSALS = 8
+
+
+def _propose(rng, value, est, mid, cum_left, cum_right, order) -> np.ndarray:
+    """Candidate indices drawn with weight exp(-|estimate - value| / SIMILARITY_SCALE)."""
+    n = est.size
+    k = np.searchsorted(est, value)  # candidates [0, k) lie below value, [k, n) at or above
+    left = np.exp(-(value - mid) / SIMILARITY_SCALE) * cum_left[k]
+    right = np.exp((value - mid) / SIMILARITY_SCALE) * cum_right[k]
+    go_left = rng.random(value.size) * (left + right) < left
+    u = rng.random(value.size)
+    i_left = np.searchsorted(cum_left, u * cum_left[k], side="right") - 1
+    # cum_right[j] is the mass of candidates j..n-1 (decreasing): take the last j whose tail
+    # mass still reaches the draw
+    i_right = np.searchsorted(-cum_right, -(1 - u) * cum_right[k], side="right") - 1
+    idx = np.where(go_left, np.clip(i_left, 0, n - 1), np.clip(i_right, np.minimum(k, n - 1), n - 1))
+    return order[idx]
+
+
+def _any_choice(free: np.ndarray, candidates: np.ndarray, seekers: np.ndarray) -> bool:
+    """Whether some pending seeker still has a free candidate other than itself."""
+    n_free = int(free.sum())
+    return n_free > 1 or (n_free == 1 and not np.all(candidates[free][0] == seekers))
 
 
 def leverage_draw(model, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
@@ -104,16 +152,21 @@ ASK_INTERVAL_YEARS = 1.0  # a school that declined is not asked again for a year
 def _admissible(model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Which proposed links to create: no self-links, no pair twice (also within the batch),
     and nobody beyond ``max_partnerships``."""
-    existing = model.links.pairs()
-    degree = model.links.degree(model.schools.n)
+    links, n = model.links, model.schools.n
+    rows = links.live()
+    existing = np.minimum(links.a[rows], links.b[rows]) * n + np.maximum(links.a[rows], links.b[rows])
+    keys = np.minimum(a, b) * n + np.maximum(a, b)
+    candidate = (a >= 0) & (b >= 0) & (a != b) & ~np.isin(keys, existing)
+    degree = links.degree(n, rows)
     limit = model.cfg.partnership.max_partnerships
     keep = np.zeros(a.size, dtype=bool)
-    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist())):  # proposals per step are few
-        pair = (min(x, y), max(x, y))
-        if x < 0 or y < 0 or x == y or pair in existing or degree[x] >= limit or degree[y] >= limit:
+    seen: set[int] = set()
+    for i in np.flatnonzero(candidate).tolist():  # proposals per step are few
+        x, y, key = int(a[i]), int(b[i]), int(keys[i])
+        if key in seen or degree[x] >= limit or degree[y] >= limit:
             continue
         keep[i] = True
-        existing.add(pair)
+        seen.add(key)
         degree[x] += 1
         degree[y] += 1
     return keep

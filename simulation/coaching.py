@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .knowledge import move_toward
-from .state import school_sum
+from .state import posts_of, rank_within, school_sum
 
 
 def coaches_needed(model) -> np.ndarray:
@@ -36,14 +36,13 @@ def full_cost(model) -> np.ndarray:
 def identify_coaches(model, schools: np.ndarray) -> None:
     """Pick each school's coaches from noisy outcome data: the relatively better staff."""
     st, sc, cfg = model.staff, model.schools, model.cfg.coaching
-    in_school = np.isin(st.school, schools)
-    signal = st.effective() + model.rng.normal(0, cfg.identification_noise, st.n)
-    order = np.lexsort((-signal, st.school))
-    rank = np.empty(st.n, dtype=np.int64)
-    rank[order] = np.arange(st.n) - np.repeat(sc.start[:-1], sc.n_staff)
-    chosen = rank < coaches_needed(model)[st.school]
+    flag = np.zeros(sc.n, dtype=bool)
+    flag[schools] = True
+    posts = np.flatnonzero(flag[st.school])
+    signal = st.effective()[posts] + model.rng.normal(0, cfg.identification_noise, posts.size)
+    rank = rank_within(signal, st.school[posts])
     # A trained coach who is no longer chosen keeps the training but stops coaching.
-    st.coach[in_school] = chosen[in_school]
+    st.coach[posts] = rank < coaches_needed(model)[st.school[posts]]
 
 
 def coach(model) -> None:
@@ -55,34 +54,42 @@ def coach(model) -> None:
         needs_identification = active[(school_sum(st.coach, sc.start)[active] == 0) | model.new_year]
         if needs_identification.size:
             identify_coaches(model, needs_identification)
-        days = _train_coaches(model, days)
-        _coach_mentees(model, days, active)
+        posts = posts_of(active, sc.start)
+        days = _train_coaches(model, days, posts)
+        _coach_mentees(model, days, posts)
     _update_km(model, days)
 
 
-def _train_coaches(model, days: np.ndarray) -> np.ndarray:
-    st, sc, cfg = model.staff, model.schools, model.cfg.coaching
-    untrained = st.coach & ~st.trained & (days[st.school] > 0)
-    need = school_sum(untrained, sc.start) * cfg.coach_training_days
+def _per_school(model, posts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return np.bincount(model.staff.school[posts], weights=values, minlength=model.schools.n)
+
+
+def _train_coaches(model, days: np.ndarray, posts: np.ndarray) -> np.ndarray:
+    """Coaching days go first to training the school's untrained coaches."""
+    st, cfg = model.staff, model.cfg.coaching
+    untrained = st.coach[posts] & ~st.trained[posts]
+    need = _per_school(model, posts, untrained) * cfg.coach_training_days
     share = np.divide(days, need, out=np.ones_like(days), where=need > 0).clip(0, 1)
-    st.trained |= untrained & (model.rng.random(st.n) < share[st.school])
+    trained_now = untrained & (model.rng.random(posts.size) < share[st.school[posts]])
+    st.trained[posts[trained_now]] = True
     return np.maximum(days - need, 0.0)
 
 
-def _coach_mentees(model, days: np.ndarray, active: np.ndarray) -> None:
+def _coach_mentees(model, days: np.ndarray, posts: np.ndarray) -> None:
     st, sc, cfg = model.staff, model.schools, model.cfg.coaching
-    mentee = ~st.coach & (days[st.school] > 0)
-    n_mentees = np.maximum(school_sum(mentee, sc.start), 1)
+    school, is_coach = st.school[posts], st.coach[posts]
+    n_mentees = np.maximum(_per_school(model, posts, ~is_coach), 1)
     days_per_mentee_year = days / model.dt / n_mentees
     intensity = days_per_mentee_year / (days_per_mentee_year + cfg.coaching_half_days)
-    n_coaches = np.maximum(school_sum(st.coach, sc.start), 1)
-    skill = np.where(st.trained, 1.0, cfg.untrained_skill)
-    coach_skill = school_sum(np.where(st.coach, skill, 0.0), sc.start) / n_coaches
-    coach_knowledge = school_sum(np.where(st.coach, st.knowledge, 0.0), sc.start) / n_coaches
+    n_coaches = np.maximum(_per_school(model, posts, is_coach), 1)
+    skill = np.where(st.trained[posts], 1.0, cfg.untrained_skill)
+    coach_skill = _per_school(model, posts, is_coach * skill) / n_coaches
+    knowledge = st.knowledge[posts]
+    coach_knowledge = _per_school(model, posts, is_coach * knowledge) / n_coaches
     priority = 0.5 + sc.leadership  # leadership makes coaching a priority
     rate = cfg.coaching_efficiency * model.dt * intensity * coach_skill * priority
-    gain = move_toward(st.knowledge, coach_knowledge[st.school], rate[st.school]) * mentee
-    st.knowledge += gain
+    gain = move_toward(knowledge, coach_knowledge[school], rate[school]) * ~is_coach
+    st.knowledge[posts] = knowledge + gain
     model.coaching_gain += float(gain.sum())
     sc.coaching_intensity = intensity * (days > 0)
 

@@ -17,16 +17,22 @@ from .schema import BrokeringMode, ConfigError, ModelConfig
 from .state import PartnershipState, school_mean
 
 
+EAGER_STAFF_AGENTS = 50_000  # above this, Staff agents are created on first use of model.staff_agents
+
+
 class SchoolSystem(Model):
     """A school system of schools and staff under one strategy.
 
     ``SchoolSystem(scenario="teaching", strategy="upwards_convergence", rng=0)``; any other
     parameter as a keyword (``coaching_time=6`` or ``coaching__coaching_time=6``), or a full
-    ``config=ModelConfig(...)``. One step is one school term by default.
+    ``config=ModelConfig(...)``. One step is one school term by default. Staff agents are
+    thin views onto array rows; in systems above 50,000 staff they are created when
+    ``model.staff_agents`` is first used (``create_staff_agents=True`` forces it).
     """
 
     def __init__(self, scenario: str = "teaching", strategy: str = "status_quo", rng: Any = None,
-                 config: ModelConfig | None = None, create_staff_agents: bool = True, **overrides: Any) -> None:
+                 config: ModelConfig | None = None, create_staff_agents: bool | None = None,
+                 **overrides: Any) -> None:
         cfg = config if config is not None else load_config(scenario, strategy, **overrides)
         seed = _seed_from(rng, cfg.seed)
         super().__init__(rng=seed)
@@ -55,7 +61,10 @@ class SchoolSystem(Model):
         floor_standards.apply_floor(self)
 
         self.school_agents = [School(self, i) for i in range(self.schools.n)]
-        self.staff_agents = [Staff(self, i) for i in range(self.staff.n)] if create_staff_agents else []
+        self._staff_agents: list[Staff] | None = None
+        eager = create_staff_agents if create_staff_agents is not None else self.staff.n <= EAGER_STAFF_AGENTS
+        if eager:
+            _ = self.staff_agents
         self.local_authority = LocalAuthority(self)
         self.inspectorate = Inspectorate(self)
         self.current_metrics = system_metrics(self)
@@ -63,6 +72,13 @@ class SchoolSystem(Model):
         self.datacollector = DataCollector(model_reporters=model_reporters())
         self.datacollector.collect(self)
         self._collect_panel()
+
+    @property
+    def staff_agents(self) -> list[Staff]:
+        """One Mesa agent per staff post (created on first use in very large systems)."""
+        if self._staff_agents is None:
+            self._staff_agents = [Staff(self, i) for i in range(self.staff.n)]
+        return self._staff_agents
 
     def _init_counters(self) -> None:
         self.term = 0  # completed terms

@@ -27,6 +27,7 @@ from .absorption import take_in, uptake
 from .knowledge import move_toward
 from .population import expert_knowledge
 from .schema import PartnershipType as PT
+from .state import posts_of
 
 INITIAL_DEPTH = np.array([0.3, 0.5, 0.5, 0.6, 0.6, 0.5, 0.8])
 DEPTH_CAP = np.array([0.6, 0.9, 0.9, 0.9, 0.9, 0.9, 1.0])
@@ -81,15 +82,18 @@ def _gain_from_partners(model, receiver: np.ndarray, rate: np.ndarray, target: n
     slot = np.arange(receiver.size) - first  # 0 for a school's best partner, 1 for the next...
     # Staff in contact with the partner (the experts) learn directly; the rest only as far as
     # the school's internal knowledge management carries it to them.
-    reach = np.where(st.expert, 1.0, sc.km_capacity[st.school]) * uptake(model, sc.km_capacity)[st.school]
+    school_uptake = uptake(model, sc.km_capacity)
     k = st.effective()
     start = k.copy()
+    school_rate, school_target = np.zeros(sc.n), np.zeros(sc.n)
     for j in range(int(slot.max()) + 1):
         in_slot = slot == j
-        school_rate, school_target = np.zeros(sc.n), np.full(sc.n, -np.inf)
         school_rate[receiver[in_slot]] = rate[in_slot]
         school_target[receiver[in_slot]] = target[in_slot]
-        k = k + move_toward(k, school_target[st.school], school_rate[st.school] * reach)
+        posts = posts_of(receiver[in_slot], sc.start)
+        school = st.school[posts]
+        reach = np.where(st.expert[posts], 1.0, sc.km_capacity[school]) * school_uptake[school]
+        k[posts] += move_toward(k[posts], school_target[school], school_rate[school] * reach)
     return k - start
 
 

@@ -11,10 +11,11 @@ year). Weak intake contexts and weak recruitment go together (``pull`` correlate
 from __future__ import annotations
 
 import numpy as np
+from scipy.optimize import brentq
 from scipy.special import ndtr
 
 from .schema import ModelConfig
-from .state import SchoolState, StaffState, school_mean
+from .state import SchoolState, StaffState, rank_within, school_mean
 
 CONTEXT_PULL_CORRELATION = 0.5
 
@@ -103,23 +104,18 @@ def within_sd(cfg: ModelConfig) -> float:
 def benchmark_for(share: float, staff_effect: np.ndarray, schools: SchoolState, school: np.ndarray,
                   sigma: float) -> float:
     """The benchmark score at which the pupil-weighted share reaching it equals ``share``."""
-    lo, hi = -5.0, 5.0
     score = staff_effect + schools.context[school]
     pupils_taught = (schools.pupils / schools.n_staff)[school]
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        if np.average(ndtr((score - mid) / sigma), weights=pupils_taught) > share:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+
+    def excess(b: float) -> float:
+        return float(np.average(ndtr((score - b) / sigma), weights=pupils_taught)) - share
+
+    return float(brentq(excess, -10.0, 10.0, xtol=1e-12))
 
 
 def mark_experts(staff: StaffState, schools: SchoolState, share: float) -> None:
     """The top ``share`` of each school's staff by knowledge are its experts (shared with partners)."""
-    order = np.lexsort((-staff.knowledge, staff.school))
-    rank = np.empty(staff.n, dtype=np.int64)
-    rank[order] = np.arange(staff.n) - np.repeat(schools.start[:-1], schools.n_staff)
+    rank = rank_within(staff.knowledge, staff.school)
     staff.expert[:] = rank < np.maximum(1, np.round(share * schools.n_staff))[staff.school]
 
 

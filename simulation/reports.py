@@ -84,7 +84,7 @@ def sweep_line(table: pd.DataFrame) -> str:
 def grade_shares_figure(table: pd.DataFrame, order: list[str] | None = None):
     """Share of schools in each grade over time (mean over seeds), one stacked panel per arm."""
     arms = [a for a in (order or sorted(table.strategy.unique())) if a in set(table.strategy)]
-    fig, axes = plt.subplots(1, len(arms), figsize=(3.8 * len(arms), 3.6), sharey=True, constrained_layout=True,
+    fig, axes = plt.subplots(1, len(arms), figsize=(3.8 * len(arms), 4.0), sharey=True, constrained_layout=True,
                              squeeze=False)
     for ax, arm in zip(axes[0], arms):
         mean = table[table.strategy == arm].groupby("year")[[*GRADE_COLUMNS, "share_special_measures"]].mean() * 100
@@ -95,7 +95,7 @@ def grade_shares_figure(table: pd.DataFrame, order: list[str] | None = None):
         ax.set_ylim(0, 100)
         ax.set_xlabel("year")
     axes[0][0].set_ylabel("% of schools (mean over seeds)")
-    axes[0][-1].legend(fontsize=7, loc="lower right")
+    fig.legend(*axes[0][0].get_legend_handles_labels(), loc="outside lower center", ncol=5, fontsize=8)
     return fig
 
 

@@ -156,6 +156,26 @@ class PartnershipState:
         return {(int(min(x, y)), int(max(x, y))) for x, y in zip(self.a[rows], self.b[rows])}
 
 
+def rank_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Rank of each value within its group, 0 for the largest; ``groups`` must be sorted.
+
+    One float argsort instead of a lexsort: the group id plus a value squashed into (0, 1),
+    largest first, keeps groups contiguous and orders within them.
+    """
+    key = groups + (0.5 - 0.49 * np.tanh(values))
+    order = np.argsort(key)
+    position = np.empty(values.size, dtype=np.int64)
+    position[order] = np.arange(values.size)
+    return position - np.searchsorted(groups, groups)
+
+
+def posts_of(schools: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """All staff posts of the given schools (posts are contiguous per school)."""
+    sizes = start[schools + 1] - start[schools]
+    offsets = np.repeat(start[schools] - (np.cumsum(sizes) - sizes), sizes)
+    return np.arange(int(sizes.sum())) + offsets
+
+
 def school_sum(values: np.ndarray, start: np.ndarray) -> np.ndarray:
     """Sum of a staff array per school (posts are contiguous per school)."""
     if values.dtype == np.bool_:

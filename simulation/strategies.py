@@ -61,14 +61,16 @@ def allocate(model) -> dict[str, float]:
     return spent
 
 
+def _target_count(model) -> int:
+    return max(1, int(round(model.cfg.strategy.target_share * model.schools.n)))
+
+
 def weakest(model) -> np.ndarray:
-    k = max(1, int(round(model.cfg.strategy.target_share * model.schools.n)))
-    return np.argsort(model.schools.estimate, kind="stable")[:k]
+    return model.estimate_order[: _target_count(model)]
 
 
 def strongest(model) -> np.ndarray:
-    k = max(1, int(round(model.cfg.strategy.target_share * model.schools.n)))
-    return np.argsort(-model.schools.estimate, kind="stable")[:k]
+    return model.estimate_order[::-1][: _target_count(model)]
 
 
 def ready(model, schools: np.ndarray) -> np.ndarray:
@@ -81,7 +83,7 @@ def coaching_targets(model) -> np.ndarray:
         return weakest(model)
     if t == Targeting.strongest:
         return strongest(model)
-    everyone = np.argsort(model.schools.estimate, kind="stable")
+    everyone = model.estimate_order
     if t == Targeting.readiness:
         return everyone[~ready(model, everyone)]
     return everyone
@@ -97,25 +99,21 @@ def support_receivers(model) -> np.ndarray:
 
 def network_members(model) -> np.ndarray:
     t = model.cfg.strategy.targeting
-    members = strongest(model) if t != Targeting.all else np.argsort(-model.schools.estimate, kind="stable")
+    members = strongest(model) if t != Targeting.all else model.estimate_order[::-1]
     if t == Targeting.readiness:
         members = members[ready(model, members)]
     return members
 
 
 def _spend_coaching(model, days: float, already: float) -> float:
+    """Fund coaching school by school in priority order; the last school may get part."""
     targets = coaching_targets(model)
     sc = model.schools
-    remaining = days
-    cost = coaching.full_cost(model)[targets]
-    for school, c in zip(targets, cost):
-        if remaining <= 1e-9:
-            break
-        give = min(c - sc.coaching_days[school], remaining)
-        if give > 0:
-            sc.coaching_days[school] += give
-            remaining -= give
-    return days - remaining
+    need = np.maximum(coaching.full_cost(model)[targets] - sc.coaching_days[targets], 0.0)
+    before = np.cumsum(need) - need  # what the schools ahead in the queue take
+    give = np.clip(days - before, 0.0, need)
+    sc.coaching_days[targets] += give
+    return float(give.sum())
 
 
 def _funded_rows(model, types) -> np.ndarray:

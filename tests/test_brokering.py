@@ -69,8 +69,8 @@ def test_self_selection_prefers_similar_at_equal_distance(small_model):
     sc.x[:3], sc.y[:3] = [0.5, 0.6, 0.4], [0.5, 0.5, 0.5]
     sc.estimate[:3] = [0.0, 0.02, 0.2]
     picks = np.array([brokering.choose(m, np.array([0]), np.array([1, 2]), BM.self_selected)[0]
-                      for _ in range(200)])
-    assert np.mean(picks == 1) > 0.95
+                      for _ in range(2000)])
+    assert np.mean(picks == 1) > 0.95  # exact weights give 0.973
 
 
 def test_assign_sigs_gives_every_school_one_mixed_group(small_model):

@@ -140,9 +140,10 @@ def test_staff_agent_is_a_view_of_its_row(small_model):
     assert agent.knowledge == pytest.approx(0.133) and agent.school == m.staff.school[10]
 
 
-def test_no_staff_agents_when_not_wanted():
+def test_staff_agents_created_on_first_use_when_not_wanted_up_front():
     m = SchoolSystem(scenario="teaching", strategy="status_quo", rng=0, create_staff_agents=False)
-    assert m.staff_agents == [] and Staff not in m.agents_by_type
+    assert Staff not in m.agents_by_type
+    assert len(m.staff_agents) == m.staff.n and len(m.agents_by_type[Staff]) == m.staff.n
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)

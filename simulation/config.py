@@ -8,6 +8,7 @@ merges them onto the schema here, so both routes give identical configurations.
 from __future__ import annotations
 
 import dataclasses
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,27 @@ def leaf_paths(cls: type = ModelConfig, prefix: str = "") -> dict[str, list[str]
         else:
             out.setdefault(f.name, []).append(path)
     return out
+
+
+def allowed(path: str) -> str:
+    """The allowed values of a dotted parameter path, in words (from the schema)."""
+    cls: Any = ModelConfig
+    field = None
+    for part in path.split("."):
+        fields = {f.name: f for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else {}
+        field = fields.get(part)
+        if field is None:
+            return "see docs/parameters.md"
+        default = field.default_factory() if field.default_factory is not dataclasses.MISSING else field.default
+        cls = type(default)
+    lo, hi = field.metadata.get("range", (None, None))
+    unit = field.metadata.get("unit", "")
+    if lo is not None or hi is not None:
+        kind = "a whole number" if cls is int else "a number"
+        return f"{kind} from {lo} to {hi}" + (f" ({unit})" if unit else "")
+    if isinstance(cls, type) and issubclass(cls, Enum):
+        return "one of " + ", ".join(m.value for m in cls)
+    return f"a value of type {cls.__name__}"
 
 
 def resolve_key(key: str) -> str:

@@ -373,6 +373,15 @@ def validate(cfg: ModelConfig) -> None:
         raise ConfigError(f"inspection.initial_shares must be four shares summing to 1; got {grades}.")
     if len(cfg.inspection.cycle_years) != 4:
         raise ConfigError(f"inspection.cycle_years must have four entries, one per grade; got {cfg.inspection.cycle_years}.")
+    if 3 * cfg.pilot.n_trios > cfg.system.n_schools:
+        raise ConfigError(f"pilot.n_trios needs 3 schools per trio, so at most {cfg.system.n_schools // 3} with "
+                          f"system.n_schools={cfg.system.n_schools}; got {cfg.pilot.n_trios}.")
+    sc = cfg.system
+    for phase in ("primary", "secondary"):
+        pupils, ratio = getattr(sc, f"pupils_{phase}"), getattr(sc, f"pupils_per_teacher_{phase}")
+        if pupils < ratio:
+            raise ConfigError(f"system.pupils_{phase}={pupils} with system.pupils_per_teacher_{phase}={ratio} gives "
+                              "fewer staff than schools; pupils per school must be at least the pupils per teacher.")
     years = [step.year for step in cfg.floor_schedule]
     if any(b <= a for a, b in zip(years, years[1:])):
         raise ConfigError(f"floor_schedule years must be strictly increasing; got {years}.")

@@ -40,14 +40,17 @@ clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
 
 # --- browser visualiser (docs/visualiser.md) ---------------------------------------------
-# make viz      - serve the SolaraViz page on http://127.0.0.1:$(VIZ_PORT) (loopback only)
+# make viz      - serve the SolaraViz page on http://$(VIZ_HOST):$(VIZ_PORT); VIZ_HOST is 127.0.0.1 (loopback
+#                 only) unless given explicitly, e.g. make viz VIZ_HOST=0.0.0.0
+# make load-viz - drive 20 headless browser sessions against one server for 60 s (scripts/load_viz.py)
 # make assets   - fetch Solara's page assets from npm into $(SOLARA_ASSETS), so the page works offline
 # make browser  - install Debian's chromium (for tests/test_app_browser.py) when it is missing
+VIZ_HOST ?= 127.0.0.1
 VIZ_PORT ?= 8765
 SOLARA_ASSETS ?= $(VENV)/solara-assets
 SOLARA_ASSETS_STAMP := $(SOLARA_ASSETS)/.complete
 
-.PHONY: viz assets browser
+.PHONY: viz assets browser load-viz
 
 $(SOLARA_ASSETS_STAMP): scripts/solara_assets.sh
 	@command -v npm >/dev/null 2>&1 || { SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; export DEBIAN_FRONTEND=noninteractive; \
@@ -66,9 +69,12 @@ browser:
 
 viz: $(STAMP) $(SOLARA_ASSETS_STAMP)
 	SOLARA_ASSETS_PROXY_CACHE_DIR="$(abspath $(SOLARA_ASSETS))" SOLARA_TELEMETRY_MIXPANEL_ENABLE=False \
-	  $(VENV)/bin/solara run simulation/app.py --host 127.0.0.1 --port $(VIZ_PORT) --no-open --production
+	  $(VENV)/bin/solara run simulation/app.py --host $(VIZ_HOST) --port $(VIZ_PORT) --no-open --production
 
 test: $(SOLARA_ASSETS_STAMP) browser
+
+load-viz: $(STAMP) $(SOLARA_ASSETS_STAMP) browser
+	$(PY) scripts/load_viz.py $(ARGS)
 
 # --- experiments and sweeps (docs/experiments.md) ------------------------------------------
 # make experiment NAME=strategy_comparison  - its sweep on all local cores (joblib), then its analysis

@@ -21,6 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from simulation.config import available
@@ -33,7 +34,7 @@ ASSET_DIR = Path(os.environ.get("SOLARA_ASSETS_PROXY_CACHE_DIR") or Path(sys.pre
 ASSET_FILES = ["@widgetti/solara-vuetify-app@10.1.1/dist/solara-vuetify-app8.min.js", "requirejs@2.3.6/require.js",
                "vega@5/build/vega.min.js", "vega-lite@5/build/vega-lite.min.js", "vega-embed@6/build/vega-embed.min.js",
                "@widgetti/vue-grid-layout@2.3.13-alpha.2/dist/vue-grid-layout.umd.js"]
-TIMEOUT_MS = 30_000
+TIMEOUT_MS = 60_000  # generous: the test must pass on a loaded machine too
 
 
 # --- the page's model factory, without a browser ------------------------------------------------
@@ -58,6 +59,50 @@ def test_bad_input_falls_back_with_a_message():
     assert model.cfg.strategy.brokering.value == "data_informed" and model.cfg.partnership.days_per_term == 8.0
     model.step()
     assert model.floor == 0.25 and model.time == 1.0
+
+
+def _without_data(spec: dict) -> dict:
+    spec = {k: v for k, v in spec.items() if k not in ("data", "datasets", "title")}
+    if "layer" in spec:
+        spec["layer"] = [{k: v for k, v in layer.items() if k != "data"} for layer in spec["layer"]]
+    return spec
+
+
+def test_chart_specs_are_templates_filled_with_this_steps_data():
+    import json
+
+    import altair as alt
+
+    from simulation import app
+
+    assert alt.renderers.active == "mimetype"  # set once at import, not per render (a race otherwise)
+    model = app.SchoolSystemViz()
+    first = app.network_spec(model)
+    for _ in range(4):
+        model.step()
+    spec = app.network_spec(model)
+    # the same chart as Altair builds it, with this step's data and title
+    assert _without_data(spec) == _without_data(app.network_chart(model).to_dict())
+    assert spec["title"]["text"] == f"Schools and partnerships, {model.calendar_year:.1f}" != first["title"]["text"]
+    edges, nodes = (layer["data"]["values"] for layer in spec["layer"])
+    assert len(nodes) == model.schools.n and len(edges) == model.links.count()
+    series = {"p90_attainment": "P90 school", "mean_attainment": "mean"}
+    line = app.line_spec(model, series, ["#000000", "#111111"], "test chart", "share", [0, 1])
+    assert _without_data(line) == _without_data(
+        app.line_chart(model, series, ["#000000", "#111111"], "test chart", "share", [0, 1]).to_dict())
+    assert len(line["data"]["values"]) == 2 * len(model.metrics())
+    hist = app.histogram_spec(np.array([0.1, 0.2, np.nan]), "school 3")
+    assert hist["title"] == "school 3" and len(hist["data"]["values"]) == 3
+    json.dumps([spec, line, hist], allow_nan=False)  # plain JSON for the widget
+    # the templates themselves carry no data
+    assert all("data" not in t and "datasets" not in t for t in app._TEMPLATES.values())
+
+
+def test_chart_widget_uses_the_fixed_template():
+    from simulation import app
+
+    text = Path(app.VegaLiteWidget.template_file).read_text()
+    assert "this.do_plot_debounced.cancel()" in text and "if (!this.$refs.plotElement) return;" in text
 
 
 # --- the page in a browser -----------------------------------------------------------------------
@@ -151,7 +196,9 @@ def test_page_in_browser(server, page):
     page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
 
-    page.goto(server)
+    page.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    page.goto(server, timeout=TIMEOUT_MS)
     step = page.get_by_role("button", name="Step")
     step.wait_for(timeout=TIMEOUT_MS)
 

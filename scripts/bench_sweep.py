@@ -10,10 +10,9 @@ hydra/launcher=joblib``, in a subprocess and times it, then collects the sweep
 split into simulation and writing (Parquet, PNG figure, summary), to show where the time
 goes. The projection to 1,000 runs is linear in the measured wall time per run after the
 sweep's start-up (measured separately with a one-run sweep), so it holds only on an
-otherwise idle machine; the script prints the load average, and a second estimate from
-the CPU time the sweep's processes used (start-up + CPU time per run after start-up x
-1,000 / workers),
-which other processes on the machine hardly change.
+otherwise idle machine; the script prints the load average during the run, and a second
+estimate from the CPU time the sweep's processes used (start-up + CPU time per run after
+start-up x 1,000 / workers), which other processes on the machine change much less.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -39,12 +39,25 @@ def sweep(runs: int, years: int, scenario: str, jobs: int, out: Path) -> tuple[f
            "hydra/launcher=joblib", f"hydra.launcher.n_jobs={jobs}", f"hydra.sweep.dir={out}"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    res = subprocess.run(cmd, capture_output=True, text=True)
+    res = subprocess.run(cmd, check=False, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if res.returncode != 0:
         sys.exit(f"sweep failed:\n{res.stderr[-3000:]}")
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+class LoadSampler(threading.Thread):
+    """Samples the 1-minute load average every 10 s while the sweep runs."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(10):
+            self.samples.append(os.getloadavg()[0])
 
 
 def one_run(scenario: str, years: int) -> tuple[float, float]:
@@ -73,7 +86,8 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     from simulation.collect import collect
 
-    load0 = os.getloadavg()
+    sampler = LoadSampler()
+    sampler.start()
     sim, write = one_run(args.scenario, args.years)
     root = args.out or Path(tempfile.mkdtemp(prefix="bench_sweep_"))
     startup, startup_cpu = sweep(1, 1, "teaching", args.jobs, root / "startup")
@@ -86,7 +100,8 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(root)
     per_run = (wall - startup) / args.runs
     projected = wall if args.runs == TARGET_RUNS else startup + per_run * TARGET_RUNS
-    load1 = os.getloadavg()
+    sampler.done.set()
+    loads = sampler.samples or [os.getloadavg()[0]]
     workers = min(args.jobs, os.cpu_count() or 1)
     cpu_per_run = max(cpu - startup_cpu, 0.0) / args.runs
     idle = startup + cpu_per_run * TARGET_RUNS / workers
@@ -99,10 +114,10 @@ def main(argv: list[str] | None = None) -> None:
     verdict = "within" if projected <= TARGET_SECONDS else "over"
     measured = "measured" if args.runs == TARGET_RUNS else "projected"
     print(f"{TARGET_RUNS} runs: {projected / 60:.1f} min ({measured}; target {TARGET_SECONDS / 60:.0f} min: {verdict})")
-    print(f"CPU time {cpu:.0f} s, {cpu_per_run:.2f} s per run after start-up ({startup_cpu:.0f} s): on an idle machine {TARGET_RUNS} runs would take "
-          f"about {idle / 60:.1f} min ({workers} workers busy all the time)")
-    print(f"load average (1 min) before {load0[0]:.1f}, after {load1[0]:.1f} (other processes share the cores when it is "
-          f"above {workers})")
+    print(f"CPU time {cpu:.0f} s, {cpu_per_run:.2f} s per run after start-up ({startup_cpu:.0f} s): on an idle "
+          f"machine {TARGET_RUNS} runs would take about {idle / 60:.1f} min ({workers} workers busy all the time)")
+    print(f"load average (1 min) during the benchmark: mean {sum(loads) / len(loads):.1f}, max {max(loads):.1f} "
+          f"(other processes share the cores when it is above {workers})")
     if finished != args.runs:
         sys.exit(f"{args.runs - finished} runs did not finish")
 

@@ -6,8 +6,9 @@
 A job is any folder under ``SWEEP_DIR`` holding ``.hydra/overrides.yaml`` (Hydra's multirun
 layout ``SWEEP_DIR/N/``; nested sweeps are found too). A job is *finished* when it has
 ``summary.json`` (``simulation.runner.write_run`` writes it last); folders without it are
-reported as failed (or still running), and job numbers the sweep defines (from its
-``multirun.yaml``) without a folder are reported as missing. The table has one row per
+reported as failed (or still running; a failed job's ``error.txt`` is quoted), and job
+numbers the sweep defines (from its ``multirun.yaml``) without a folder are reported as
+missing. The table has one row per
 finished run x step: ``job`` (the folder, relative to ``SWEEP_DIR``), ``scenario``,
 ``strategy`` and ``seed`` from the job's composed config, one column per command-line
 override (the swept parameters, named by their key without ``+``/``~``, e.g.
@@ -27,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from hydra.errors import HydraException
 from tqdm import tqdm
 
 try:
@@ -36,6 +38,7 @@ except AttributeError:  # pragma: no cover - pyyaml without libyaml
 
 IDENTITY = ("scenario", "strategy", "seed")
 FINISHED = "summary.json"
+ERROR = "error.txt"  # a failed job's traceback (simulation.cli)
 
 
 @dataclass
@@ -81,7 +84,8 @@ def expected_jobs(multirun_yaml: Path) -> int | None:
     """How many jobs a sweep makes (from its ``multirun.yaml``); None if unknown."""
     try:
         return sweep_size(yaml.load(multirun_yaml.read_text(), Loader=_Loader)["hydra"])
-    except Exception:  # an unreadable or foreign multirun.yaml: fall back to the folders found
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, HydraException):
+        # an unreadable or foreign multirun.yaml: fall back to the folders found
         return None
 
 
@@ -142,9 +146,16 @@ def collect(sweep_dir: str | Path, table: str = "timeseries", progress: bool = T
     for col in out.columns:
         if out[col].dtype == object and out[col].map(type).nunique() > 1:
             out[col] = out[col].astype(str)  # e.g. an override given as 4 in one job and "4.5" in another
-    out.attrs = {"sweep_dir": str(status.root), "table": table, "finished": [_rel(j, status.root) for j in status.finished],
-                 "failed": [_rel(j, status.root) for j in status.failed], "missing": list(status.missing)}
+    out.attrs = {"sweep_dir": str(status.root), "table": table,
+                 "finished": [_rel(j, status.root) for j in status.finished],
+                 "failed": [_rel(j, status.root) for j in status.failed], "missing": list(status.missing),
+                 "errors": {_rel(j, status.root): _last_line(j / ERROR) for j in status.failed if (j / ERROR).exists()}}
     return out
+
+
+def _last_line(path: Path) -> str:
+    lines = [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -152,7 +163,8 @@ def main(argv: list[str] | None = None) -> None:
                                 epilog="Exit status 0 when at least one job finished (1 with --strict if any failed or "
                                        "is missing), 1 when none did.")
     p.add_argument("sweep_dir", type=Path, help="a Hydra multirun folder (or a folder of several)")
-    p.add_argument("--out", "-o", type=Path, default=None, help="output Parquet file (default SWEEP_DIR/collected.parquet)")
+    p.add_argument("--out", "-o", type=Path, default=None,
+                   help="output Parquet file (default SWEEP_DIR/collected.parquet)")
     p.add_argument("--table", default="timeseries", help="which per-job table to gather: timeseries (default) or schools")
     p.add_argument("--strict", action="store_true", help="fail when any job failed or is missing")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -165,7 +177,8 @@ def main(argv: list[str] | None = None) -> None:
     print("\n".join(report_lines(df)), file=sys.stderr)
     if df.empty:
         sys.exit(1)
-    out = args.out or args.sweep_dir / ("collected.parquet" if args.table == "timeseries" else f"collected_{args.table}.parquet")
+    name = "collected.parquet" if args.table == "timeseries" else f"collected_{args.table}.parquet"
+    out = args.out or args.sweep_dir / name
     df.to_parquet(out, index=False)
     swept = [c for c in df.columns[1: list(df.columns).index("step")] if df[c].nunique(dropna=False) > 1] \
         if "step" in df.columns else []
@@ -183,6 +196,8 @@ def report_lines(df: pd.DataFrame) -> list[str]:
         lines.append(f"failed or unfinished (no {FINISHED} or no {a.get('table', 'timeseries')}.parquet): "
                      f"{', '.join(a['failed'][:20])}"
                      + (" ..." if len(a["failed"]) > 20 else ""))
+    for job, error in list(a.get("errors", {}).items())[:5]:
+        lines.append(f"  job {job}: {error} (see {job}/{ERROR})")
     if a["missing"]:
         lines.append(f"missing (no folder): {', '.join(a['missing'][:20])}" + (" ..." if len(a["missing"]) > 20 else ""))
     return lines

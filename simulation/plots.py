@@ -17,6 +17,10 @@ STRATEGY_COLOURS = {"status_quo": "#777777", "reducing_disparity": "#1f77b4", "g
                     "upwards_convergence": "#2ca02c"}
 
 
+def close(fig) -> None:
+    plt.close(fig)
+
+
 def run_figure(df: pd.DataFrame, title: str = ""):
     """One run: attainment distribution and frontier; grade shares (the London-style chart)."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)

@@ -9,21 +9,22 @@ swept parameter – and writes PNG figures and ``report.md`` into ``SWEEP_DIR/an
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
 from .compare import summarise
-from .plots import GRADE_COLUMNS, plt
+from .plots import GRADE_COLUMNS, comparison_figure, convergence_diagram, plt
 from .sweeps import latest_sweep, load_table
 
 FAN_METRICS = ["mean_attainment", "spread", "top_decile_attainment", "frontier"]
 
 
-def cli(name: str, doc: str, argv: list[str] | None = None, table: str = "timeseries") -> tuple[pd.DataFrame, Path]:
-    """Parse ``[SWEEP] [--out DIR]`` and return the collected table and the output folder."""
+def folders(name: str, doc: str, argv: list[str] | None = None) -> tuple[Path, Path]:
+    """Parse ``[SWEEP] [--out DIR]``: the sweep (default: the newest of experiment ``name``) and
+    the output folder (default ``SWEEP/analysis``, created)."""
     p = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
     p.add_argument("sweep", nargs="?", type=Path, default=None,
                    help=f"sweep folder or collected .parquet (default: newest under outputs/experiments/{name}/)")
@@ -32,6 +33,12 @@ def cli(name: str, doc: str, argv: list[str] | None = None, table: str = "timese
     sweep = args.sweep or latest_sweep(name)
     out = args.out or (sweep.parent if sweep.is_file() else sweep) / "analysis"
     out.mkdir(parents=True, exist_ok=True)
+    return sweep, out
+
+
+def cli(name: str, doc: str, argv: list[str] | None = None, table: str = "timeseries") -> tuple[pd.DataFrame, Path]:
+    """``folders`` and the sweep's collected table."""
+    sweep, out = folders(name, doc, argv)
     return load_table(sweep, table), out
 
 
@@ -41,6 +48,20 @@ def with_arm(table: pd.DataFrame, column: str, label: Callable[[object], str] = 
     return table.assign(strategy=table[column].map(labels), spread=table.p90_attainment - table.p10_attainment)
 
 
+def compare_arms(table: pd.DataFrame, out: Path, column: str, panels: dict[str, list[str]] | None = None,
+                 label: Callable[[object], str] = str, extra: Callable[[pd.DataFrame], dict] | None = None):
+    """Label the arms by ``column``, summarise every run, and save the figures: one fan chart
+    per entry of ``panels`` (file name -> metrics), ``fans.png`` (mean, spread, top decile,
+    frontier), whatever ``extra(table)`` draws, and ``convergence.png``.
+    Returns the labelled table, the per-run summary and the figure paths."""
+    table = with_arm(table, column, label)
+    figures = {name: comparison_figure(table, metrics) for name, metrics in (panels or {}).items()}
+    figures["fans.png"] = comparison_figure(table, FAN_METRICS)
+    figures.update(extra(table) if extra else {})
+    figures["convergence.png"] = convergence_diagram(table)
+    return table, per_run(table), save(figures, out)
+
+
 def per_run(table: pd.DataFrame) -> pd.DataFrame:
     """Final-year figures and index of every run (``compare.summarise`` with one group per job)."""
     runs = summarise(table.assign(strategy=table["job"]))
@@ -48,9 +69,10 @@ def per_run(table: pd.DataFrame) -> pd.DataFrame:
     return runs.join(arms).reset_index(names="job")
 
 
-def final_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """The last step of every run."""
-    return table[table.step == table.groupby("job").step.transform("max")]
+def final_medians(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Median over runs of each arm of ``columns`` in the last step."""
+    last = table[table.step == table.groupby("job").step.transform("max")]
+    return last.groupby("strategy")[columns].median()
 
 
 def arm_table(runs: pd.DataFrame, columns: Iterable[str], order: list[str] | None = None,
@@ -71,14 +93,15 @@ def start_line(table: pd.DataFrame) -> str:
     first = table[table.step == 0]
     return (f"Start (mean over runs): mean attainment {100 * first.mean_attainment.mean():.1f}%, spread (P90-P10) "
             f"{100 * (first.p90_attainment - first.p10_attainment).mean():.1f} points, top decile "
-            f"{100 * first.top_decile_attainment.mean():.1f}%, share outstanding {100 * first.share_outstanding.mean():.1f}%.")
+            f"{100 * first.top_decile_attainment.mean():.1f}%, share outstanding "
+            f"{100 * first.share_outstanding.mean():.1f}%.")
 
 
 def sweep_line(table: pd.DataFrame) -> str:
     years = table.groupby("job").year.agg(["min", "max"])
     return (f"{table.job.nunique()} runs: scenario {', '.join(map(str, table.scenario.unique()))}; arms "
             f"{', '.join(map(str, table.strategy.unique()))}; {table.seed.nunique()} seeds; "
-            f"{int(round((years['max'] - years['min']).median()))} years from {int(years['min'].min())}.")
+            f"{round((years['max'] - years['min']).median())} years from {int(years['min'].min())}.")
 
 
 def grade_shares_figure(table: pd.DataFrame, order: list[str] | None = None):

@@ -74,10 +74,12 @@ def write_run(out_dir: Path, model: SchoolSystem, figures: bool = True) -> dict[
     if cfg.collect_school_panel:
         panel = model.school_panel()
         atomic_write(out_dir / "schools.parquet", lambda p: panel.to_parquet(p, index=False))
-    if figures:
-        from .plots import run_figure
+    if figures and cfg.write_figures:
+        from .plots import close, run_figure
 
-        atomic_write(out_dir / "attainment.png", lambda p: run_figure(df, title=_title(cfg)).savefig(p, format="png"))
+        fig = run_figure(df, title=_title(cfg))
+        atomic_write(out_dir / "attainment.png", lambda p: fig.savefig(p, format="png"))
+        close(fig)  # sweep workers are reused: an open figure per job would pile up
     summary = {
         **final_summary(df),
         "scenario": cfg.scenario, "strategy": cfg.strategy.name.value, "seed": cfg.seed, "years": cfg.years,

@@ -59,7 +59,7 @@ def latest_sweep(name: str, root: Path = EXPERIMENTS_DIR) -> Path:
 
 
 def load_table(path: Path, table: str = "timeseries") -> pd.DataFrame:
-    """A collected table: a Parquet file as it is, or a sweep folder collected (and cached beside it)."""
+    """A collected table: a Parquet file (from ``upconv-collect``) as it is, or a sweep folder, collected."""
     path = Path(path)
     if path.is_file():
         return pd.read_parquet(path)
@@ -132,7 +132,8 @@ def run_morris(base_overrides: list[str] | tuple[str, ...] = ("+experiment=sensi
     workers = workers or os.cpu_count() or 1
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         results = list(tqdm(pool.map(_run_point, jobs, chunksize=1), total=len(jobs), desc="morris runs", unit="run"))
-    rows = [{**point, "point": i // seeds, "seed": seed, **res} for i, ((_, point, seed), res) in enumerate(zip(jobs, results))]
+    rows = [{**point, "point": i // seeds, "seed": seed, **res}
+            for i, ((_, point, seed), res) in enumerate(zip(jobs, results, strict=True))]
     return problem, pd.DataFrame(rows)
 
 
@@ -150,5 +151,13 @@ def morris_indices(problem: dict[str, Any], runs: pd.DataFrame, output: str = "u
     return out.sort_values("mu_star", ascending=False, ignore_index=True)
 
 
-__all__ = ["compose", "model_config", "latest_sweep", "load_table", "MORRIS_PARAMETERS", "morris_problem",
-           "run_morris", "morris_indices"]
+__all__ = [
+    "MORRIS_PARAMETERS",
+    "compose",
+    "latest_sweep",
+    "load_table",
+    "model_config",
+    "morris_indices",
+    "morris_problem",
+    "run_morris",
+]

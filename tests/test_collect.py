@@ -20,7 +20,7 @@ def sweep(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("collect")
     res = subprocess.run([str(BIN / "upconv"), "-m", "scenario=teaching", "years=1", "seed=0,1",
                           "coaching.coaching_time=2,4.5", f"hydra.sweep.dir={tmp / 'sweep'}"],
-                         cwd=tmp, capture_output=True, text=True, timeout=300)
+                         cwd=tmp, check=False, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-3000:]
     return tmp / "sweep"
 
@@ -63,11 +63,12 @@ def test_a_folder_of_sweeps(sweep, tmp_path):
 
 def test_command_line(sweep, tmp_path):
     out = tmp_path / "table.parquet"
-    res = subprocess.run([str(BIN / "upconv-collect"), str(sweep), "--out", str(out)], capture_output=True, text=True,
-                         timeout=120)
+    res = subprocess.run([str(BIN / "upconv-collect"), str(sweep), "--out", str(out)], check=False,
+                         capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "4 of 4 jobs finished" in res.stderr and "collecting" in res.stderr  # the tqdm bar
     assert "swept: seed, coaching.coaching_time" in res.stdout
     assert len(pd.read_parquet(out)) == 16
-    missing = subprocess.run([str(BIN / "upconv-collect"), str(tmp_path / "nowhere")], capture_output=True, text=True)
+    missing = subprocess.run([str(BIN / "upconv-collect"), str(tmp_path / "nowhere")], check=False,
+                             capture_output=True, text=True)
     assert missing.returncode == 2 and "no sweep folder" in missing.stderr

@@ -79,7 +79,8 @@ def test_experiment_holds_only_what_differs(experiment):
 
 def test_command_line_beats_experiment_preset():
     cfg = check(["+experiment=london_challenge", "scenario=teaching", "strategy=growing_the_top", "seed=7"])
-    assert (cfg.scenario, cfg.strategy.name.value, cfg.seed, cfg.system.n_schools) == ("teaching", "growing_the_top", 7, 40)
+    got = (cfg.scenario, cfg.strategy.name.value, cfg.seed, cfg.system.n_schools)
+    assert got == ("teaching", "growing_the_top", 7, 40)
 
 
 @pytest.mark.parametrize("launcher", LAUNCHERS)

@@ -16,7 +16,8 @@ BIN = Path(sys.executable).parent
 TINY = ["scenario=teaching", "years=2", "seed=0,1"]
 CASES = {
     "strategy_comparison": (TINY, ["fans.png", "grades.png", "convergence.png"], ["Upwards-convergence index", "UCI ="]),
-    "london_challenge": (TINY, ["london_chart.png", "fans.png", "convergence.png"], ["% outstanding", "% special measures"]),
+    "london_challenge": (TINY, ["london_chart.png", "fans.png", "convergence.png"],
+                         ["% outstanding", "% special measures"]),
     "floor_standards": (TINY, ["floor.png", "fans.png", "convergence.png"], ["flat 25%", "rising 25->40% by 2012"]),
     "brokering": (TINY, ["fans.png", "partnerships.png", "convergence.png"], ["school_improvement_groups", "none"]),
     "growing_the_top_pilot": (["scenario=teaching", "years=4", "seed=0,1", "pilot.n_trios=2"], ["pilot.png"],
@@ -33,8 +34,8 @@ def analysis(name: str):
 
 
 def sweep(name: str, overrides: list[str], tmp: Path) -> Path:
-    res = subprocess.run([str(BIN / "upconv"), "-m", f"+experiment={name}", *overrides, f"hydra.sweep.dir={tmp / 'sweep'}"],
-                         cwd=tmp, capture_output=True, text=True, timeout=300)
+    cmd = [str(BIN / "upconv"), "-m", f"+experiment={name}", *overrides, f"hydra.sweep.dir={tmp / 'sweep'}"]
+    res = subprocess.run(cmd, cwd=tmp, check=False, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-3000:]
     return tmp / "sweep"
 

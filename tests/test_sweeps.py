@@ -21,8 +21,8 @@ ROWS = 4 * (2 * 3 + 1)  # 4 jobs x (2 years x 3 terms + the initial state)
 
 
 def upconv(args: list[str], cwd: Path, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    res = subprocess.run([str(BIN / "upconv"), "-m", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                         env={**os.environ, "HYDRA_FULL_ERROR": "1", **(env or {})})
+    res = subprocess.run([str(BIN / "upconv"), "-m", *args], cwd=cwd, check=False, capture_output=True, text=True,
+                         timeout=timeout, env={**os.environ, "HYDRA_FULL_ERROR": "1", **(env or {})})
     assert res.returncode == 0, res.stderr[-3000:]
     return res
 
@@ -72,11 +72,11 @@ def test_ray_launcher_against_a_local_head(basic, tmp_path):
     ray = str(BIN / "ray")
     start = subprocess.run([ray, "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}",
                             f"--ray-client-server-port={free_port()}", "--num-cpus=2", "--include-dashboard=false",
-                            "--disable-usage-stats"], capture_output=True, text=True, timeout=120, env=env)
+                            "--disable-usage-stats"], check=False, capture_output=True, text=True, timeout=120, env=env)
     try:
         assert start.returncode == 0, start.stderr[-3000:]
         upconv([*SWEEP, "hydra/launcher=ray_cluster", f"hydra.sweep.dir={tmp_path / 'sweep'}"], tmp_path,
                env={**env, "RAY_ADDRESS": f"127.0.0.1:{port}"})
     finally:
-        subprocess.run([ray, "stop"], capture_output=True, text=True, timeout=120, env=env)
+        subprocess.run([ray, "stop"], check=False, capture_output=True, text=True, timeout=120, env=env)
     pd.testing.assert_frame_equal(tidy(tmp_path / "sweep"), basic)

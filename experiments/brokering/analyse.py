@@ -12,9 +12,8 @@ report.md.
 
 from __future__ import annotations
 
-from simulation.plots import comparison_figure, convergence_diagram
-from simulation.reports import (FAN_METRICS, arm_table, cli, final_rows, markdown, paired, per_run, save, start_line, sweep_line,
-                                with_arm, write_report)
+from simulation.reports import (arm_table, cli, compare_arms, final_medians, markdown, paired, start_line,
+                                sweep_line, write_report)
 
 MODES = ["none", "self_selected", "data_informed", "school_improvement_groups"]
 LINKS = ["n_partnerships", "share_outstanding_supporting", "mean_moral_capital", "mean_km_capacity"]
@@ -23,15 +22,8 @@ LINKS = ["n_partnerships", "share_outstanding_supporting", "mean_moral_capital",
 def analyse(table, out):
     if "strategy.brokering" not in table:
         raise SystemExit("this sweep does not vary strategy.brokering; run upconv -m +experiment=brokering")
-    table = with_arm(table, "strategy.brokering")
-    runs = per_run(table)
-    paths = save({
-        "fans.png": comparison_figure(table, FAN_METRICS),
-        "partnerships.png": comparison_figure(table, LINKS),
-        "convergence.png": convergence_diagram(table),
-    }, out)
-    last = final_rows(table)
-    links = last.groupby("strategy")[["n_partnerships", "mean_moral_capital"]].median()
+    table, runs, paths = compare_arms(table, out, "strategy.brokering", {"partnerships.png": LINKS})
+    links = final_medians(table, ["n_partnerships", "mean_moral_capital"])
     medians = arm_table(runs, ["mean", "p10", "top_decile", "spread", "frontier", "uci"], MODES, "brokering").join(links)
     lines = ["# Brokering: how partnerships are formed", "", sweep_line(table), "", start_line(table), "",
              "## Final year, median over seeds", "", markdown(medians), ""]

@@ -86,7 +86,7 @@ FREE: list[Free] = [
     Free("intervention.leadership_after", 0.45, 0.90, why="recovery of inadequate schools after intervention"),
     Free("staff.drift", 0.0, 0.20, why="how fast gains fade: attainment trend"),
     Free("staff.entrant_tracking", 0.0, 1.0, why="whether new teachers carry system gains: attainment trend"),
-    Free("partnership.transfer_rate", 0.10, 1.0, why="effect of support partnerships: attainment, recovery"),
+    Free("partnership.transfer_rate", 0.20, 2.0, why="effect of support partnerships: attainment, recovery"),
     Free("moral_capital.initial_mean", 0.002, 0.10, log=True, why="supporting share at the start (1%)"),
     Free("moral_capital.role_modelling", 0.0, 2.0, why="growth of the supporting share (17% by 2010)"),
     Free("moral_capital.decay", 0.0, 0.40, why="growth of the supporting share"),

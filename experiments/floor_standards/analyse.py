@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 
-from simulation.plots import comparison_figure, convergence_diagram
-from simulation.reports import (FAN_METRICS, arm_table, cli, final_rows, markdown, paired, per_run, save, start_line, sweep_line,
-                                with_arm, write_report)
+from simulation.reports import (arm_table, cli, compare_arms, final_medians, markdown, paired, start_line,
+                                sweep_line, write_report)
 
 PANELS = ["floor", "share_below_floor", "p10_attainment", "top_decile_attainment"]
 
@@ -33,16 +32,9 @@ def label(schedule: object) -> str:
 def analyse(table, out):
     if "floor_schedule" not in table:
         table = table.assign(floor_schedule="")
-    table = with_arm(table, "floor_schedule", label)
+    table, runs, paths = compare_arms(table, out, "floor_schedule", {"floor.png": PANELS}, label)
     order = sorted(table.strategy.unique(), key=lambda a: (not a.startswith("flat"), a))
-    runs = per_run(table)
-    paths = save({
-        "floor.png": comparison_figure(table, PANELS),
-        "fans.png": comparison_figure(table, FAN_METRICS),
-        "convergence.png": convergence_diagram(table),
-    }, out)
-    last = final_rows(table)
-    below = (last.groupby("strategy").share_below_floor.median() * 100).rename("below_floor")
+    below = (final_medians(table, ["share_below_floor"]) * 100).rename(columns={"share_below_floor": "below_floor"})
     medians = arm_table(runs, ["mean", "p10", "top_decile", "spread", "special_measures", "uci"], order,
                         "floor schedule").join(below)
     lines = ["# Floor standards: flat vs rising schedules", "", sweep_line(table), "", start_line(table), "",
@@ -53,7 +45,8 @@ def analyse(table, out):
     if flat is not None:
         lines += [f"Against the {flat} floor, paired by seed (median difference; share of seeds where it is higher):", ""]
         for arm in (a for a in order if a != flat):
-            diffs = ["{} {:+.2f} ({:.0%})".format(m, *paired(runs, arm, flat, m)) for m in ("p10", "top_decile", "mean", "uci")]
+            diffs = ["{} {:+.2f} ({:.0%})".format(m, *paired(runs, arm, flat, m))
+                     for m in ("p10", "top_decile", "mean", "uci")]
             lines.append(f"* {arm}: " + "; ".join(diffs))
     return write_report(out, lines, paths)
 

@@ -78,7 +78,8 @@ def analyse(panel, out):
         ax.set_xlabel("years since the pilot started")
         ax.legend(fontsize=8)
     twin = axes[2].twinx()
-    for ax, outcome, colour, unit in ((axes[2], "attainment", "#1f77b4", "points"), (twin, "knowledge", "purple", "pupil SD")):
+    panels = ((axes[2], "attainment", "#1f77b4", "points"), (twin, "knowledge", "purple", "pupil SD"))
+    for ax, outcome, colour, unit in panels:
         series = diff[outcome].unstack("t") * (100 if outcome == "attainment" else 1)
         ax.fill_between(series.columns, series.quantile(0.05), series.quantile(0.95), color=colour, alpha=0.12)
         ax.plot(series.columns, series.mean(), color=colour)

@@ -11,9 +11,7 @@ another school), fans.png, convergence.png and report.md.
 
 from __future__ import annotations
 
-from simulation.plots import comparison_figure, convergence_diagram
-from simulation.reports import (FAN_METRICS, arm_table, cli, markdown, paired, per_run, save, start_line, sweep_line,
-                                with_arm, write_report)
+from simulation.reports import (arm_table, cli, compare_arms, markdown, paired, start_line, sweep_line, write_report)
 
 ARMS = ["status_quo", "upwards_convergence"]
 CHART = ["share_outstanding", "share_special_measures", "share_outstanding_supporting"]
@@ -21,13 +19,7 @@ CHECK_YEARS = (2005, 2008, 2011)  # the London Challenge ran 2003-2011
 
 
 def analyse(table, out):
-    table = with_arm(table, "strategy")
-    runs = per_run(table)
-    paths = save({
-        "london_chart.png": comparison_figure(table, CHART),
-        "fans.png": comparison_figure(table, FAN_METRICS),
-        "convergence.png": convergence_diagram(table),
-    }, out)
+    table, runs, paths = compare_arms(table, out, "strategy", {"london_chart.png": CHART})
     start = int(table.year.min())
     years = [start, *[y for y in CHECK_YEARS if start < y < table.year.max()], int(table.year.max())]
     yearly = table[table.year.isin(years)].groupby(["strategy", "year"])[CHART].median() * 100

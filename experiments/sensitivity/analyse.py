@@ -13,15 +13,14 @@ non-linear or interacting) and report.md.
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pandas as pd
 
 from simulation.plots import plt
-from simulation.reports import markdown, save, write_report
-from simulation.sweeps import latest_sweep, morris_indices
+from simulation.reports import folders, markdown, save, write_report
+from simulation.sweeps import morris_indices
 
 OUTPUTS = {"uci": "index", "delta_mean": "Δmean", "delta_top": "Δtop decile", "delta_spread": "Δspread"}
 
@@ -66,14 +65,7 @@ def analyse(run_dir: Path, out: Path) -> list[Path]:
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    p.add_argument("run_dir", nargs="?", type=Path, default=None)
-    p.add_argument("--out", type=Path, default=None)
-    args = p.parse_args(argv)
-    run_dir = args.run_dir or latest_sweep("sensitivity")
-    out = args.out or run_dir / "analysis"
-    out.mkdir(parents=True, exist_ok=True)
-    return analyse(run_dir, out)
+    return analyse(*folders("sensitivity", __doc__, argv))
 
 
 if __name__ == "__main__":

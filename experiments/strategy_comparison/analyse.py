@@ -13,21 +13,15 @@ convergence) and report.md.
 from __future__ import annotations
 
 from simulation.compare import STRATEGIES
-from simulation.plots import comparison_figure, convergence_diagram
-from simulation.reports import (FAN_METRICS, arm_table, cli, grade_shares_figure, markdown, paired, per_run, save,
-                                start_line, sweep_line, with_arm, write_report)
+from simulation.reports import (arm_table, cli, compare_arms, grade_shares_figure, markdown, paired, start_line,
+                                sweep_line, write_report)
 
 COLUMNS = ["mean", "p10", "top_decile", "spread", "frontier", "outstanding", "special_measures", "uci", "resource_used"]
 
 
 def analyse(table, out):
-    table = with_arm(table, "strategy")
-    runs = per_run(table)
-    paths = save({
-        "fans.png": comparison_figure(table, FAN_METRICS),
-        "grades.png": grade_shares_figure(table, STRATEGIES),
-        "convergence.png": convergence_diagram(table),
-    }, out)
+    table, runs, paths = compare_arms(table, out, "strategy",
+                                      extra=lambda t: {"grades.png": grade_shares_figure(t, STRATEGIES)})
     medians = arm_table(runs, COLUMNS, STRATEGIES)
     best = medians["uci"].idxmax()
     lines = [

@@ -11,7 +11,7 @@ attainment and the rest over time) plus the raw table ``outputs/validation/times
 Nothing here was tuned: the only London figure the calibration used is the share of
 outstanding schools supporting others (1% in 2002, 17% by 2010). The outstanding share,
 special measures and attainment over time are the check, against the claim of the London
-case study (Berwick, ``../shared/seeds/000_398b0be83449325f.txt`` l. 128): over more than a
+case study (Berwick, ``../shared/seeds/000_398b0be83449325f.txt`` l. 125): over more than a
 decade the number of underperforming schools fell while the share of outstanding schools rose.
 
 ``--params`` applies a JSON file of overrides (``{"parameters": {"dotted.key": value}}``, as
@@ -147,7 +147,7 @@ def write_markdown(path: Path, table: pd.DataFrame, args, params_note: str, stat
       "tuned to it. The calibration fitted one London figure, the share of outstanding schools supporting "
       "others (1% in 2002, 17% by 2010, under upwards convergence). The outstanding share, special measures "
       "and attainment of the region were not fitted. The London case study (Berwick, "
-      "`../shared/seeds/000_398b0be83449325f.txt` l. 128) claims that over more than a decade the number of "
+      "`../shared/seeds/000_398b0be83449325f.txt` l. 125) claims that over more than a decade the number of "
       "underperforming schools fell while the percentage of outstanding schools rose; its figure plots the "
       "share of schools graded outstanding and the share in special measures.")
     w("")
@@ -211,7 +211,7 @@ def write_markdown(path: Path, table: pd.DataFrame, args, params_note: str, stat
       "(the case study's figure is lost in the text version), so the check is of direction, not size.")
     w("")
     w("Re-run after the calibrated defaults are applied: `python experiments/validation/run.py` "
-      "(about a minute on 2 cores). `--params experiments/calibration/calibrated.json` previews the calibrated "
+      "(well under a minute on 2 cores). `--params experiments/calibration/calibrated.json` previews the calibrated "
       "values as overrides on top of the defaults in force.")
     w("")
     path.write_text("\n".join(lines) + "\n")

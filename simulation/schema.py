@@ -131,7 +131,7 @@ class StaffConfig:
                                    "returns to experience are concentrated in the first years")
     experience_decay_years: float = param(3.0, 0.1, 40, "years", "Time scale over which experience gains fade.")
     drift: float = param(0.03, 0, 1, "1/year",
-                         "Forgetting: unrefreshed knowledge decays toward the entrant level at this rate.")
+                         "Forgetting: knowledge above a teacher's habit level (base) decays toward it at this rate.")
     leave_rate_first_year: float = param(0.13, 0, 1, "1/year", "Hazard of leaving in the first year.",
                                          "about 87% still teaching after one year")
     leave_rate_early: float = param(0.055, 0, 1, "1/year", "Hazard of leaving in years 2-5.",

@@ -33,10 +33,11 @@ BIN = Path(sys.executable).parent
 TARGET_RUNS, TARGET_SECONDS = 1000, 600
 
 
-def sweep(runs: int, years: int, scenario: str, jobs: int, out: Path) -> tuple[float, float]:
+def sweep(runs: int, years: int, scenario: str, jobs: int, out: Path, figures: bool = False) -> tuple[float, float]:
     """Wall time and CPU time (user + system, all processes of the sweep) in seconds."""
     cmd = [str(BIN / "upconv"), "-m", f"scenario={scenario}", f"years={years}", f"seed=range(0,{runs})",
-           "hydra/launcher=joblib", f"hydra.launcher.n_jobs={jobs}", f"hydra.sweep.dir={out}"]
+           "hydra/launcher=joblib", f"hydra.launcher.n_jobs={jobs}", f"hydra.sweep.dir={out}",
+           f"write_figures={str(figures).lower()}"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     res = subprocess.run(cmd, check=False, capture_output=True, text=True)
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--scenario", default="london_challenge")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="joblib workers (default: all cores)")
     p.add_argument("--out", type=Path, default=None, help="sweep folder (default: a temporary one, removed)")
+    p.add_argument("--figures", action="store_true", help="also write each run's attainment.png (off: write_figures=false)")
     args = p.parse_args(argv)
     from simulation.collect import collect
 
@@ -91,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     sim, write = one_run(args.scenario, args.years)
     root = args.out or Path(tempfile.mkdtemp(prefix="bench_sweep_"))
     startup, startup_cpu = sweep(1, 1, "teaching", args.jobs, root / "startup")
-    wall, cpu = sweep(args.runs, args.years, args.scenario, args.jobs, root / "sweep")
+    wall, cpu = sweep(args.runs, args.years, args.scenario, args.jobs, root / "sweep", args.figures)
     t0 = time.perf_counter()
     table = collect(root / "sweep", progress=False)
     collect_s = time.perf_counter() - t0

@@ -3,7 +3,8 @@ leaves no output folder behind.
 
 Every override is parsed with Hydra's own parser. For a sweep (``-m``) each value of each
 swept key is checked once, combined with the first value of the others, so a bad value
-anywhere in ``strategy=a,b,c`` is caught up front. Keys of Hydra itself (``hydra.*``,
+anywhere in ``strategy=a,b,c`` is caught up front (of a very long list, such as
+``seed=range(0,1000)``, the first and last ten values). Keys of Hydra itself (``hydra.*``,
 ``hydra/launcher=...``) are left to Hydra.
 """
 
@@ -19,6 +20,7 @@ from .config import CONF_DIR, allowed, available
 from .schema import ConfigError
 
 GROUPS = ("scenario", "strategy", "experiment")
+MAX_CHECKED = 10  # values checked at each end of a long sweep list
 FLAGS_WITH_VALUE = {"--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd", "--experimental-rerun"}
 
 
@@ -49,6 +51,8 @@ def combinations(overrides: list[str]) -> list[list[str]]:
             continue
         key = o.get_key_element()
         options = list(o.sweep_string_iterator()) if o.is_sweep_override() else [o.get_value_element_as_str()]
+        if len(options) > 2 * MAX_CHECKED:  # e.g. seed=range(0,1000): the ends show a type or range error
+            options = options[:MAX_CHECKED] + options[-MAX_CHECKED:]
         if o.type.name == "DEL":
             plain.append(key)
             continue

@@ -39,6 +39,7 @@ def test_upconv_same_seed_same_table(tmp_path):
         assert res.returncode == 0, res.stderr
         tables.append(pd.read_parquet(tmp_path / name / "timeseries.parquet"))
     pd.testing.assert_frame_equal(tables[0], tables[1])
+    assert (tmp_path / "a" / "timeseries.parquet").read_bytes() == (tmp_path / "b" / "timeseries.parquet").read_bytes()
 
 
 @pytest.mark.parametrize("override, words", [

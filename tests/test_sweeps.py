@@ -33,10 +33,19 @@ def tidy(sweep: Path) -> pd.DataFrame:
     return df.sort_values(["strategy", "seed", "step"], ignore_index=True).drop(columns="job")
 
 
+def parquet_bytes(sweep: Path) -> dict[str, bytes]:
+    """Each job's timeseries.parquet, byte for byte (job folders are numbered the same way)."""
+    return {p.parent.name: p.read_bytes() for p in sweep.glob("*/timeseries.parquet")}
+
+
+BASIC_FILES: dict[str, bytes] = {}
+
+
 @pytest.fixture(scope="module")
 def basic(tmp_path_factory) -> pd.DataFrame:
     tmp = tmp_path_factory.mktemp("basic")
     upconv([*SWEEP, f"hydra.sweep.dir={tmp / 'sweep'}"], tmp)
+    BASIC_FILES.update(parquet_bytes(tmp / "sweep"))
     return tidy(tmp / "sweep")
 
 
@@ -56,6 +65,7 @@ def test_joblib_launcher_gives_the_same_table(basic, tmp_path):
     upconv([*SWEEP, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={tmp_path / 'sweep'}"],
            tmp_path)
     pd.testing.assert_frame_equal(tidy(tmp_path / "sweep"), basic)
+    assert parquet_bytes(tmp_path / "sweep") == BASIC_FILES  # byte-identical outputs
 
 
 def free_port() -> int:
@@ -80,3 +90,4 @@ def test_ray_launcher_against_a_local_head(basic, tmp_path):
     finally:
         subprocess.run([ray, "stop"], check=False, capture_output=True, text=True, timeout=120, env=env)
     pd.testing.assert_frame_equal(tidy(tmp_path / "sweep"), basic)
+    assert parquet_bytes(tmp_path / "sweep") == BASIC_FILES  # byte-identical outputs

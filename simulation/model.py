@@ -147,9 +147,7 @@ class SchoolSystem(Model):
     def _start_step(self) -> None:
         self.staff_days_used = 0.0
         self.officer_days_used = 0.0
-        self.own_staff_days = 0.0
-        self.schools.released = np.zeros(self.schools.n)
-        self.schools.external_gain = np.zeros(self.schools.n)
+        self.own_staff_days = 0.0  # the per-term plan (released, external_gain, ...) is reset by allocate
         if self.new_year:
             population.mark_experts(self.staff, self.schools, self.cfg.partnership.expert_share)
 

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import subprocess
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -93,4 +92,4 @@ def _title(cfg: ModelConfig) -> str:
     return f"{cfg.scenario} - {cfg.strategy.name.value} - seed {cfg.seed}"
 
 
-__all__ = ["simulate", "write_run", "config_hash", "config_dict", "timeseries", "asdict"]
+__all__ = ["simulate", "write_run", "config_hash", "config_dict", "timeseries"]

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import brokering, coaching
 from .schema import PartnershipType as PT
-from .schema import StrategyConfig, StrategyName, Targeting
+from .schema import StrategyName, Targeting
 
 LEVERS = ("internal_coaching", "school_support", "external_networks", "innovation")
 NETWORK_TYPES = (PT.network, PT.trio, PT.peer_review)
@@ -209,11 +209,4 @@ SPEND = {
 }
 
 
-def preset(name: str) -> StrategyConfig:
-    """A StrategyConfig for one of the four named strategies."""
-    from .config import load_config
-
-    return load_config(strategy=name).strategy
-
-
-__all__ = ["allocate", "preset", "budget_per_step", "StrategyName"]
+__all__ = ["allocate", "budget_per_step", "StrategyName"]

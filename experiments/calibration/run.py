@@ -422,8 +422,8 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
     w("![search history](figures/calibration_history.png)")
     w("")
     w("The procedure is deterministic: the same command gives the same trials and values. The full trial "
-      "table is written to `outputs/calibration/trials.csv`. Optuna is not a dependency of the package: "
-      "`pip install optuna` first.")
+      "table is written to `outputs/calibration/trials.csv`. Optuna is the `calibration` extra: "
+      "`pip install -e \".[calibration]\"` first.")
     w("")
     path.write_text("\n".join(lines) + "\n")
 

@@ -29,18 +29,23 @@ def take_in(model, gain: np.ndarray) -> None:
     st = model.staff
     km = model.schools.km_capacity[st.school]
     st.knowledge += km * gain
-    st.shallow += (1 - km) * gain
+    np.subtract(1, km, out=km)
+    km *= gain
+    st.shallow += km
 
 
 def consolidate(model) -> None:
     """Shallow knowledge fades or, in a school that manages knowledge, becomes deep."""
     st, cfg, dt = model.staff, model.cfg.absorption, model.dt
-    km = model.schools.km_capacity[st.school]
-    converted = np.clip(cfg.consolidation * km * dt, 0, 1) * st.shallow
+    converted = model.schools.km_capacity[st.school] * cfg.consolidation
+    converted *= dt
+    np.clip(converted, 0, 1, out=converted)
+    converted *= st.shallow
     faded = np.clip(cfg.shallow_decay * dt, 0, 1) * st.shallow
     st.knowledge += converted
-    st.shallow -= converted + faded
+    faded += converted
+    st.shallow -= faded
     np.minimum(st.knowledge, model.frontier, out=st.knowledge)
     # knowledge + shallow must stay within the frontier too
-    np.minimum(st.shallow, model.frontier - st.knowledge, out=st.shallow)
+    np.minimum(st.shallow, np.subtract(model.frontier, st.knowledge, out=converted), out=st.shallow)
     np.maximum(st.shallow, 0.0, out=st.shallow)

@@ -15,14 +15,26 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr
 
+from .state import posts_of
+
 
 def update_attainment(model) -> None:
     st, sc = model.staff, model.schools
     k = st.effective()
-    released = sc.released[st.school] * st.expert
-    if released.any():
-        cover = model.cfg.partnership.support_release_cost * released
-        k = k - cover * np.maximum(k - model.entrant_level(), 0.0)
+    away = _released_experts(model)
+    if away.size:
+        cover = model.cfg.partnership.support_release_cost * sc.released[st.school[away]]
+        k[away] -= cover * np.maximum(k[away] - model.entrant_level(), 0.0)
     cohort = model.rng.normal(0, model.cfg.system.cohort_noise, sc.n)
-    z = (k + (sc.context + cohort)[st.school] - model.benchmark) / model.pupil_sigma
-    sc.attainment = np.bincount(st.school, weights=ndtr(z), minlength=sc.n) / sc.n_staff
+    z = (sc.context + cohort)[st.school]
+    z += k
+    z -= model.benchmark
+    z /= model.pupil_sigma
+    sc.attainment = np.bincount(st.school, weights=ndtr(z, out=z), minlength=sc.n) / sc.n_staff
+
+
+def _released_experts(model) -> np.ndarray:
+    """Posts of the experts of schools that released some to support others this term."""
+    st, sc = model.staff, model.schools
+    posts = posts_of(np.flatnonzero(sc.released), sc.start)
+    return posts[st.expert[posts]]

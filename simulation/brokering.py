@@ -154,10 +154,13 @@ def _admissible(model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     and nobody beyond ``max_partnerships``."""
     links, n = model.links, model.schools.n
     rows = links.live()
-    existing = np.minimum(links.a[rows], links.b[rows]) * n + np.maximum(links.a[rows], links.b[rows])
+    degree = links.degree(n, rows)
+    proposed = np.zeros(n, dtype=bool)
+    proposed[a[a >= 0]] = True
+    near = rows[proposed[links.a[rows]] | proposed[links.b[rows]]]  # only these can duplicate a proposal
+    existing = np.minimum(links.a[near], links.b[near]) * n + np.maximum(links.a[near], links.b[near])
     keys = np.minimum(a, b) * n + np.maximum(a, b)
     candidate = (a >= 0) & (b >= 0) & (a != b) & ~np.isin(keys, existing)
-    degree = links.degree(n, rows)
     limit = model.cfg.partnership.max_partnerships
     keep = np.zeros(a.size, dtype=bool)
     seen: set[int] = set()

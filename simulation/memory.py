@@ -1,4 +1,4 @@
-"""Refuse a system too large for this machine before allocating it.
+"""Refuse a system too large for this machine before allocating it; keep freed memory for reuse.
 
 Measured peak resident memory is about 500-700 bytes per staff post (arrays, temporaries of
 a step, data collection) plus the Mesa agents when they are created (about 530 bytes each,
@@ -9,6 +9,9 @@ sentence, so nothing is half-built.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 from pathlib import Path
 
 from .schema import ConfigError, ModelConfig
@@ -48,3 +51,30 @@ def check_memory(cfg: ModelConfig, staff_agents: bool) -> None:
         raise ConfigError(
             f"system.n_schools={cfg.system.n_schools} (about {expected_staff(cfg):,} staff) needs an estimated "
             f"{need / 2**30:.1f} GiB of memory but only {have / 2**30:.1f} GiB is available; use fewer schools.")
+
+
+# glibc mallopt parameters (malloc.h)
+M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
+MMAP_THRESHOLD = 32 * 2**20  # glibc's maximum: staff-sized arrays (4 MB at England scale) stay below it
+TRIM_THRESHOLD = 512 * 2**20
+TOP_PAD = 64 * 2**20
+
+
+@functools.cache
+def reuse_freed_memory() -> bool:
+    """Let glibc reuse freed staff-sized arrays instead of returning them to the system.
+
+    A step creates and frees a few hundred temporary arrays of one value per staff post. By
+    default glibc serves each from fresh ``mmap`` pages and unmaps it when freed, so every
+    temporary costs page faults (a quarter of an England run's time, measured). Raising the
+    mmap and trim thresholds keeps them in the heap; peak memory is unchanged. Process-wide
+    and done once; a no-op where the C library is not glibc. Returns whether it applied.
+    """
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError, TypeError):
+        return False
+    settings = ((M_MMAP_THRESHOLD, MMAP_THRESHOLD), (M_TRIM_THRESHOLD, TRIM_THRESHOLD), (M_TOP_PAD, TOP_PAD))
+    return all(mallopt(param, value) == 1 for param, value in settings)

@@ -12,7 +12,7 @@ from . import (absorption, attainment, brokering, coaching, cpd, floor_standards
                knowledge, leadership, moral_capital, partnerships, pilot, population, turnover)
 from .agents import Inspectorate, LocalAuthority, School, Staff
 from .config import load_config
-from .memory import check_memory
+from .memory import check_memory, reuse_freed_memory
 from .metrics import model_reporters, school_panel, system_metrics
 from .schema import BrokeringMode, ConfigError, ModelConfig
 from .state import PartnershipState, school_mean
@@ -37,6 +37,7 @@ class SchoolSystem(Model):
         cfg = config if config is not None else load_config(scenario, strategy, **overrides)
         seed = _seed_from(rng, cfg.seed)
         check_memory(cfg, staff_agents=bool(create_staff_agents))
+        reuse_freed_memory()
         super().__init__(rng=seed)
         self.cfg = cfg
         self.seed = seed

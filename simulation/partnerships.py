@@ -33,6 +33,7 @@ INITIAL_DEPTH = np.array([0.3, 0.5, 0.5, 0.6, 0.6, 0.5, 0.8])
 DEPTH_CAP = np.array([0.6, 0.9, 0.9, 0.9, 0.9, 0.9, 1.0])
 RESEARCH_TYPES = (PT.network, PT.peer_review, PT.trio)
 DIRECTED_TYPES = (PT.support,)
+DENSE_SLOT = 3  # a partner slot filled by more than 1/DENSE_SLOT of schools is updated densely
 
 
 def maturity(model, rows: np.ndarray) -> np.ndarray:
@@ -76,24 +77,29 @@ def _gain_from_partners(model, receiver: np.ndarray, rate: np.ndarray, target: n
     """Each staff member's gain from all the school's partners, link by link, so that a partner
     that is no better adds nothing (and takes nothing away from a better one)."""
     st, sc = model.staff, model.schools
-    order = np.lexsort((-target, receiver))
+    by_target = np.argsort(-target, kind="stable")
+    order = by_target[np.argsort(receiver[by_target], kind="stable")]  # = lexsort((-target, receiver)), faster
     receiver, rate, target = receiver[order], rate[order], target[order]
     first = np.searchsorted(receiver, receiver)
     slot = np.arange(receiver.size) - first  # 0 for a school's best partner, 1 for the next...
     # Staff in contact with the partner (the experts) learn directly; the rest only as far as
     # the school's internal knowledge management carries it to them.
-    school_uptake = uptake(model, sc.km_capacity)
+    km = sc.km_capacity[st.school]
+    reach = np.where(st.expert, 1.0, km) * uptake(model, sc.km_capacity)[st.school]
     k = st.effective()
     start = k.copy()
-    school_rate, school_target = np.zeros(sc.n), np.zeros(sc.n)
     for j in range(int(slot.max()) + 1):
         in_slot = slot == j
-        school_rate[receiver[in_slot]] = rate[in_slot]
-        school_target[receiver[in_slot]] = target[in_slot]
-        posts = posts_of(receiver[in_slot], sc.start)
-        school = st.school[posts]
-        reach = np.where(st.expert[posts], 1.0, sc.km_capacity[school]) * school_uptake[school]
-        k[posts] += move_toward(k[posts], school_target[school], school_rate[school] * reach)
+        schools = receiver[in_slot]
+        if schools.size * DENSE_SLOT > sc.n:
+            # most schools have a partner in this slot: one pass over all posts beats gathering them
+            school_rate, school_target = np.zeros(sc.n), np.zeros(sc.n)
+            school_rate[schools], school_target[schools] = rate[in_slot], target[in_slot]
+            k += move_toward(k, school_target[st.school], school_rate[st.school] * reach)
+        else:
+            posts = posts_of(schools, sc.start)
+            per_post = np.repeat(np.arange(schools.size), sc.n_staff[schools])
+            k[posts] += move_toward(k[posts], target[in_slot][per_post], rate[in_slot][per_post] * reach[posts])
     return k - start
 
 

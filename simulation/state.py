@@ -166,7 +166,8 @@ def rank_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     order = np.argsort(key)
     position = np.empty(values.size, dtype=np.int64)
     position[order] = np.arange(values.size)
-    return position - np.searchsorted(groups, groups)
+    starts = np.flatnonzero(np.concatenate([[True], groups[1:] != groups[:-1]]))
+    return position - np.repeat(starts, np.diff(np.append(starts, groups.size)))  # minus each group's first position
 
 
 def posts_of(schools: np.ndarray, start: np.ndarray) -> np.ndarray:

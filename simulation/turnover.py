@@ -17,19 +17,30 @@ import numpy as np
 
 def leaving_hazard(model) -> np.ndarray:
     """Annual leaving hazard of every post holder."""
-    st, cfg, sc = model.staff, model.cfg.staff, model.schools
-    x = st.experience
-    hazard = np.where(x < 1, cfg.leave_rate_first_year, np.where(x < 5, cfg.leave_rate_early, cfg.leave_rate_established))
+    return _hazard_by_career_stage(model)[career_stage(model.staff.experience), model.staff.school]
+
+
+def career_stage(experience: np.ndarray) -> np.ndarray:
+    """0 in the first year, 1 in years 2-5, 2 when established."""
+    return (experience >= 1).view(np.int8) + (experience >= 5).view(np.int8)
+
+
+def _hazard_by_career_stage(model) -> np.ndarray:
+    """Annual leaving hazard per career stage (rows) and school (columns)."""
+    cfg, sc = model.cfg.staff, model.schools
     struggling = (sc.special_measures | model.below_floor).astype(float)
     mature = model.partnership_maturity_by_school()
     school_factor = (1 + cfg.weak_school_turnover * struggling) * (1 - cfg.partnership_retention * mature)
-    return np.clip(hazard * school_factor[st.school], 0, 1)
+    stage = np.array([cfg.leave_rate_first_year, cfg.leave_rate_early, cfg.leave_rate_established])
+    return np.clip(stage[:, None] * school_factor[None, :], 0, 1)
 
 
 def turnover(model) -> np.ndarray:
     """Teachers leave and posts are refilled; returns the posts that changed hands."""
     st = model.staff
-    p_leave = 1 - (1 - leaving_hazard(model)) ** model.dt
+    # a few hundred thousand holders share 3 x n_schools distinct hazards: convert those, then look up
+    p_stage = 1 - (1 - _hazard_by_career_stage(model)) ** model.dt
+    p_leave = p_stage.ravel()[career_stage(st.experience) * np.int64(model.schools.n) + st.school]
     leavers = np.flatnonzero(model.rng.random(st.n) < p_leave)
     model.leavers_total += leavers.size
     recruit(model, leavers)

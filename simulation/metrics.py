@@ -23,6 +23,16 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
     return float(values[order][np.searchsorted(cum, q * cum[-1])])
 
 
+def _weighted_sd(values: np.ndarray, weights: np.ndarray) -> float:
+    """As ``np.sqrt(np.cov(values, aweights=weights))``, without a BLAS call: a dot product wakes
+    OpenBLAS's threads, which then spin on the other core for the rest of the step."""
+    if values.size < 2:
+        return 0.0
+    total = weights.sum()
+    deviation = values - np.sum(weights * values) / total
+    return float(np.sqrt(np.sum(weights * deviation**2) / (total - np.sum(weights**2) / total)))
+
+
 def system_metrics(model) -> dict[str, float]:
     sc = model.schools
     att, w = sc.attainment, sc.pupils.astype(float)
@@ -33,7 +43,7 @@ def system_metrics(model) -> dict[str, float]:
     return {
         "year": model.calendar_year,
         "mean_attainment": float(np.average(att, weights=w)),
-        "sd_attainment": float(np.sqrt(np.cov(att, aweights=w))) if sc.n > 1 else 0.0,
+        "sd_attainment": _weighted_sd(att, w),
         "p10_attainment": float(np.quantile(att, 0.1)),
         "p90_attainment": float(np.quantile(att, 0.9)),
         "top_decile_attainment": float(np.sort(att)[-top_n:].mean()),

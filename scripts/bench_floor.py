@@ -19,6 +19,8 @@ import time
 
 import numpy as np
 
+from simulation.memory import reuse_freed_memory
+
 EXPERIENCE_GAIN = 0.05  # pupil SD per year, early career
 EXPERIENCE_DECAY = 3.0  # years
 PEER_RATE = 0.1  # share of the gap to a better peer closed per year
@@ -63,6 +65,7 @@ def floor_step(s: dict, dt: float, out: np.ndarray) -> int:
 
 
 def run_floor(n_staff: int = 455_000, steps: int = 90, steps_per_year: int = 3, seed: int = 0) -> dict:
+    reuse_freed_memory()  # the allocator settings the model uses, so the comparison is fair
     t0 = time.perf_counter()
     s = build(n_staff, seed=seed)
     t1 = time.perf_counter()

@@ -18,27 +18,35 @@ from .schema import Grade
 
 
 def judge(model, schools: np.ndarray) -> np.ndarray:
+    return _grade(model, _seen(model, schools))
+
+
+def _seen(model, schools: np.ndarray) -> np.ndarray:
+    """What an inspection sees: teaching quality, part of the intake context, and noise."""
     cfg = model.cfg.inspection
     seen = model.school_knowledge()[schools] + cfg.context_bias * model.schools.context[schools]
-    seen = seen + model.rng.normal(0, cfg.noise, schools.size)
+    return seen + model.rng.normal(0, cfg.noise, schools.size)
+
+
+def _grade(model, seen: np.ndarray) -> np.ndarray:
     # boundaries are ascending for inadequate|RI, RI|good, good|outstanding
     return 4 - np.searchsorted(model.grade_boundaries, seen, side="right")
 
 
-def initial_boundaries(model) -> np.ndarray:
-    """Boundaries at which the first judgement of every school gives the configured grade stock."""
-    cfg = model.cfg.inspection
-    sc = model.schools
-    seen = model.school_knowledge() + cfg.context_bias * sc.context + model.rng.normal(0, cfg.noise, sc.n)
-    _, good, ri, inadequate = cfg.initial_shares
-    qs = np.cumsum([inadequate, ri, good])
-    return np.quantile(seen, qs)
+def initial_boundaries(shares: list[float], seen: np.ndarray) -> np.ndarray:
+    """Boundaries at which judgements ``seen`` give the grade stock ``shares`` (outstanding first)."""
+    _, good, ri, inadequate = shares
+    return np.quantile(seen, np.cumsum([inadequate, ri, good]))
 
 
 def first_inspections(model) -> None:
+    """Every school is judged once; the first boundaries are placed on these judgements, so the
+    starting grade stock is the configured one whatever the inspection noise."""
     sc = model.schools
     everyone = np.arange(sc.n)
-    _record(model, everyone, judge(model, everyone))
+    seen = _seen(model, everyone)
+    model.grade_boundaries = initial_boundaries(model.cfg.inspection.initial_shares, seen)
+    _record(model, everyone, _grade(model, seen))
     cycle = np.asarray(model.cfg.inspection.cycle_years)[sc.grade - 1]
     sc.next_inspection = model.rng.random(sc.n) * cycle  # stagger the cycle
 

@@ -55,8 +55,7 @@ class SchoolSystem(Model):
                                                   self.schools, self.staff.school, self.pupil_sigma)
         population.mark_experts(self.staff, self.schools, cfg.partnership.expert_share)
         self.schools.reset_plan()
-        self.grade_boundaries = inspection.initial_boundaries(self)
-        inspection.first_inspections(self)
+        inspection.first_inspections(self)  # also places the first grade boundaries
         information.estimate(self)
         if cfg.strategy.brokering == BrokeringMode.school_improvement_groups:
             brokering.assign_sigs(self)

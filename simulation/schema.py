@@ -70,6 +70,9 @@ class PartnershipType(int, Enum):
     federation = 6  # hard governance, deepest
 
 
+CALIBRATED = "calibrated to England 2002-2011 (docs/calibration.md)"
+
+
 def param(default: Any, lo: float | None = None, hi: float | None = None, unit: str = "",
           help: str = "", source: str = "assumption") -> Any:
     """A schema field with its allowed range and documentation attached as metadata."""
@@ -125,8 +128,8 @@ class StaffConfig:
                                            "Share of staff-knowledge variance lying between schools at the start.")
     entrant_shift: float = param(0.0, -2, 2, "pupil SD",
                                  "Shift of new teachers' knowledge from the 2002 entrant level (initial training policy).")
-    entrant_tracking: float = param(0.5, 0, 1, "share",
-                                    "How far initial teacher training follows the system's mean knowledge.")
+    entrant_tracking: float = param(0.87, 0, 1, "share",
+                                    "How far initial teacher training follows the system's mean knowledge.", CALIBRATED)
     experience_gain: float = param(0.05, 0, 1, "pupil SD/year", "Knowledge gained from practice by a new teacher.",
                                    "returns to experience are concentrated in the first years")
     experience_decay_years: float = param(3.0, 0.1, 40, "years", "Time scale over which experience gains fade.")
@@ -172,8 +175,9 @@ class AbsorptionConfig:
 
 @dataclass
 class PartnershipConfig:
-    transfer_rate: float = param(0.7, 0, 5, "share/year",
-                                 "Share of the gap to a partner's expert practice closed per year by a mature, deep, high-leverage partnership with unlimited days.")
+    transfer_rate: float = param(1.9, 0, 5, "share/year",
+                                 "Share of the gap to a partner's expert practice closed per year by a mature, deep, high-leverage partnership with unlimited days.",
+                                 CALIBRATED)
     half_days: float = param(4.0, 0.1, 100, "staff days/term",
                              "Partnership days per school per term giving half the full effect.")
     low_leverage_factor: float = param(0.15, 0, 1, "share",
@@ -219,12 +223,14 @@ class InnovationConfig:
 
 @dataclass
 class MoralCapitalConfig:
-    initial_mean: float = param(0.08, 0, 1, "share", "Mean moral capital (willingness to support others) at the start.")
-    role_modelling: float = param(0.3, 0, 10, "1/year", "Growth of moral capital from seeing peers support others.",
-                                  "Berwick: outstanding schools saw peers role-model moral behaviour")
+    initial_mean: float = param(0.004, 0, 1, "share", "Mean moral capital (willingness to support others) at the start.",
+                                CALIBRATED)
+    role_modelling: float = param(0.51, 0, 10, "1/year", "Growth of moral capital from seeing peers support others.",
+                                  CALIBRATED + "; mechanism: Berwick, outstanding schools saw peers role-model moral behaviour")
     own_support_gain: float = param(0.1, 0, 5, "1/year", "Growth of moral capital from supporting others.")
-    decay: float = param(0.1, 0, 5, "1/year", "Decay of moral capital.")
-    spontaneous_support: float = param(0.1, 0, 1, "1/year", "Chance per year a willing strong school offers support unasked.")
+    decay: float = param(0.13, 0, 5, "1/year", "Decay of moral capital.", CALIBRATED)
+    spontaneous_support: float = param(0.022, 0, 1, "1/year", "Chance per year a willing strong school offers support unasked.",
+                                       CALIBRATED)
 
 
 @dataclass
@@ -249,15 +255,17 @@ class InspectionConfig:
     initial_shares: list[float] = param([0.20, 0.50, 0.28, 0.02], 0, 1, "share",
                                         "Grade stock at the start: outstanding, good, requires improvement, inadequate.",
                                         "Ofsted August 2011: 20/50/28/2")
-    noise: float = param(0.05, 0, 2, "pupil SD", "Noise of an inspection judgement.")
-    context_bias: float = param(0.4, 0, 1, "share", "How much a school's intake context leaks into its grade.")
+    noise: float = param(0.15, 0, 2, "pupil SD", "Noise of an inspection judgement.", CALIBRATED)
+    context_bias: float = param(0.22, 0, 1, "share", "How much a school's intake context leaks into its grade.",
+                                CALIBRATED)
     cycle_years: list[float] = param([5.0, 4.0, 2.0, 1.0], 0.3, 10, "years",
                                      "Years between inspections by grade (outstanding..inadequate).")
     framework_interval: int = param(4, 1, 50, "years", "Years between framework revisions.")
     bar_rise: float = param(0.04, 0, 1, "pupil SD", "Rise of every grade boundary at each revision.",
                             "Berwick: the Ofsted framework's challenge rose with each iteration")
-    special_measures_leadership: float = param(0.40, 0, 1, "leadership",
-                                               "An inadequate school below this leadership capacity is put in special measures.")
+    special_measures_leadership: float = param(0.55, 0, 1, "leadership",
+                                               "An inadequate school below this leadership capacity is put in special measures.",
+                                               CALIBRATED)
 
 
 @dataclass

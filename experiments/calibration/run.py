@@ -154,7 +154,7 @@ def figures(report, history, docs: Path):
     y = np.arange(len(names))
     ax.axvspan(-1, 1, color="0.92", zorder=0)
     ax.axvline(0, color="0.5", lw=0.8)
-    for label, key, colour, marker, dy in (("defaults now", "default", "0.55", "o", 0.18),
+    for label, key, colour, marker, dy in (("defaults before", "default", "0.55", "o", 0.18),
                                            ("TPE best (all free parameters)", "tpe", "tab:orange", "s", 0.0),
                                            ("calibrated (after parsimony)", "calibrated", "tab:blue", "D", -0.18)):
         d = [report["distance_" + key][n] for n in names]
@@ -256,7 +256,7 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
       "seeds; *TPE best* changes all twelve free parameters, *calibrated* only those the figures demand "
       "(see [Parsimony](#parsimony-which-changes-the-figures-demand)).")
     w("")
-    w("| target | England | tolerance | defaults now | z | TPE best | z | **calibrated** | ± | distance | z |")
+    w("| target | England | tolerance | defaults before | z | TPE best | z | **calibrated** | ± | distance | z |")
     w("|---|---|---|---|---|---|---|---|---|---|---|")
     for t in fit.TARGETS:
         v0, vt, v1 = (report[f"values_{k}"][t.name] for k in ("default", "tpe", "calibrated"))
@@ -266,7 +266,7 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
           f"**{fmt(v1, True)}** | {fmt(se, True)} | {100 * (v1 - t.value):+.1f} pp | "
           f"{report['distance_calibrated'][t.name]:+.1f} |")
     w("")
-    w(f"Loss (sum of z²) on these seeds: defaults now {fit.loss(report['values_default']):.1f}, TPE best "
+    w(f"Loss (sum of z²) on these seeds: defaults before {fit.loss(report['values_default']):.1f}, TPE best "
       f"{fit.loss(report['values_tpe']):.1f}, calibrated {fit.loss(report['values_calibrated']):.1f}.")
     w("")
     dist = report["distance_calibrated"]
@@ -279,15 +279,16 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
     w("")
     w("![standardised distance per target](figures/calibration_targets.png)")
     w("")
-    w("![trajectories, defaults now vs calibrated](figures/calibration_trajectories.png)")
+    w("![trajectories, defaults before vs calibrated](figures/calibration_trajectories.png)")
     w("")
-    w("### Proposed parameter values")
+    w("### Calibrated parameter values (the schema defaults)")
     w("")
-    w("The lead applies these to the schema defaults (`simulation/schema.py`), whose source column then says "
-      "\"calibrated (docs/calibration.md)\"; the others keep their current defaults, which the figures do "
-      "not contradict. Machine-readable: `experiments/calibration/calibrated.json` (`parameters`).")
+    w("These values are the schema defaults (`simulation/schema.py`, source \"calibrated to England 2002-2011 "
+      "(docs/calibration.md)\"); \"default before\" is the default when this procedure ran. The other free "
+      "parameters keep their defaults, which the figures do not contradict. Machine-readable: "
+      "`experiments/calibration/calibrated.json` (`parameters`).")
     w("")
-    w("| parameter | default now | **calibrated** | search range | TPE best | what it is fitted to |")
+    w("| parameter | default before | **calibrated** | search range | TPE best | what it is fitted to |")
     w("|---|---|---|---|---|---|")
     for f in fit.FREE:
         v = calibrated[f.key]
@@ -306,7 +307,7 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
       f"the fit by more than that is not identified by these figures and keeps its default. Check-seed loss: "
       f"TPE best {pars['loss_tpe']:.2f}, after parsimony {pars['loss_final']:.2f}.")
     w("")
-    w("| parameter | default now | TPE best | Δ loss, reset alone | targets that demand the change (Δz² when reset) "
+    w("| parameter | default before | TPE best | Δ loss, reset alone | targets that demand the change (Δz² when reset) "
       "| loss after cumulative reset | kept at default |")
     w("|---|---|---|---|---|---|---|")
     for step in pars["steps"]:
@@ -324,7 +325,7 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
       "`tests/test_calibration.py`. That test averages seeds 0–2 only; their mean is shown too, because a noisier "
       "inspection makes the first grade shares vary more from seed to seed.")
     w("")
-    w("| figure | target | defaults now | calibrated | ± | tolerance | kept | calibrated, seeds 0–2 |")
+    w("| figure | target | defaults before | calibrated | ± | tolerance | kept | calibrated, seeds 0–2 |")
     w("|---|---|---|---|---|---|---|---|")
     for fig_name, tol in START_TOLERANCE.items():
         tgt = start["default"][f"target:{fig_name}"]
@@ -337,7 +338,7 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
     w("")
     w(f"* **The national attainment rise.** England's share of pupils at the GCSE benchmark rose 16.2 points in "
       f"nine years. Under the national policy mix the model gives {100 * report['values_calibrated']['attainment_2011']:.1f}% "
-      f"in 2011 (defaults now: {100 * report['values_default']['attainment_2011']:.1f}%); the most any of the "
+      f"in 2011 (defaults before: {100 * report['values_default']['attainment_2011']:.1f}%); the most any of the "
       f"{n_trials} trials reached, with the free parameters anywhere in their ranges, is "
       f"{100 * report['max_attainment']:.1f}%. Even the model's most active strategies raise the mean by only a few "
       "points in nine years. Either much of the rise came from what the model does not represent (changes in "

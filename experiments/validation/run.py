@@ -210,9 +210,8 @@ def write_markdown(path: Path, table: pd.DataFrame, args, params_note: str, stat
     w("The seeds give no London numbers for the outstanding share, special measures or attainment "
       "(the case study's figure is lost in the text version), so the check is of direction, not size.")
     w("")
-    w("Re-run after the calibrated defaults are applied: `python experiments/validation/run.py` "
-      "(well under a minute on 2 cores). `--params experiments/calibration/calibrated.json` previews the calibrated "
-      "values as overrides on top of the defaults in force.")
+    w("Re-run: `python experiments/validation/run.py` (well under a minute on 2 cores); `--params FILE` "
+      "(JSON, as `experiments/calibration/calibrated.json`) applies other values as overrides on top of the defaults.")
     w("")
     path.write_text("\n".join(lines) + "\n")
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
+
 
 def uptake(model, km: np.ndarray) -> np.ndarray:
     """Share of offered external knowledge a school can take in (1 when not overwhelmed)."""
@@ -35,17 +37,8 @@ def take_in(model, gain: np.ndarray) -> None:
 
 
 def consolidate(model) -> None:
-    """Shallow knowledge fades or, in a school that manages knowledge, becomes deep."""
-    st, cfg, dt = model.staff, model.cfg.absorption, model.dt
-    converted = model.schools.km_capacity[st.school] * cfg.consolidation
-    converted *= dt
-    np.clip(converted, 0, 1, out=converted)
-    converted *= st.shallow
-    faded = np.clip(cfg.shallow_decay * dt, 0, 1) * st.shallow
-    st.knowledge += converted
-    faded += converted
-    st.shallow -= faded
-    np.minimum(st.knowledge, model.frontier, out=st.knowledge)
-    # knowledge + shallow must stay within the frontier too
-    np.minimum(st.shallow, np.subtract(model.frontier, st.knowledge, out=converted), out=st.shallow)
-    np.maximum(st.shallow, 0.0, out=st.shallow)
+    """Shallow knowledge fades (at ``shallow_decay``) or, in a school that manages knowledge,
+    becomes deep (at ``consolidation * km``); knowledge plus shallow stays within the frontier."""
+    st, cfg, sc = model.staff, model.cfg.absorption, model.schools
+    kernels.consolidate(st.knowledge, st.shallow, sc.start, sc.km_capacity, model.frontier, model.dt,
+                        cfg.consolidation, cfg.shallow_decay)

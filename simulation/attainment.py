@@ -13,24 +13,21 @@ that 42.1% of pupils reach it (England, 2001/02).
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr
 
+from . import kernels
 from .state import posts_of
 
 
 def update_attainment(model) -> None:
+    """attainment_s = mean over the school's teachers of Phi((k + context_s + cohort_s - benchmark) / sigma)."""
     st, sc = model.staff, model.schools
-    k = st.effective()
-    away = _released_experts(model)
-    if away.size:
-        cover = model.cfg.partnership.support_release_cost * sc.released[st.school[away]]
-        k[away] -= cover * np.maximum(k[away] - model.entrant_level(), 0.0)
+    away = np.zeros(st.n, dtype=bool)
+    away[_released_experts(model)] = True
+    entrant = model.entrant_level() if away.any() else 0.0
+    cover = model.cfg.partnership.support_release_cost * sc.released
     cohort = model.rng.normal(0, model.cfg.system.cohort_noise, sc.n)
-    z = (sc.context + cohort)[st.school]
-    z += k
-    z -= model.benchmark
-    z /= model.pupil_sigma
-    sc.attainment = np.bincount(st.school, weights=ndtr(z, out=z), minlength=sc.n) / sc.n_staff
+    sc.attainment = kernels.school_attainment(st.knowledge, st.shallow, sc.start, sc.context + cohort,
+                                              model.benchmark, model.pupil_sigma, away, entrant, cover)
 
 
 def _released_experts(model) -> np.ndarray:

@@ -15,35 +15,26 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
+
 EMBEDDING_RATE = 0.3  # per year at full knowledge-management capacity
 
 
 def learn_from_experience(model) -> None:
-    st, cfg, dt = model.staff, model.cfg.staff, model.dt
-    # gain = experience_gain * exp(-experience / experience_decay_years) * dt, in place
-    gain = np.negative(st.experience)
-    gain /= cfg.experience_decay_years
-    np.exp(gain, out=gain)
-    gain *= cfg.experience_gain
-    gain *= dt
-    st.base += gain
-    st.knowledge += gain
-    np.minimum(st.knowledge, model.frontier, out=st.knowledge)
-    np.minimum(st.base, model.frontier, out=st.base)  # habit cannot hold more than anyone knows
-    st.experience += dt
+    """gain = experience_gain * exp(-experience / experience_decay_years) * dt, to knowledge and
+    habit alike, neither beyond the frontier."""
+    st, cfg = model.staff, model.cfg.staff
+    kernels.learn(st.knowledge, st.base, st.experience, model.frontier, model.dt, cfg.experience_gain,
+                  cfg.experience_decay_years)
 
 
 def drift(model) -> None:
-    """Unrefreshed knowledge decays toward habit; strong knowledge management embeds it into habit."""
-    st, dt = model.staff, model.dt
-    embedded = model.schools.km_capacity[st.school] * EMBEDDING_RATE
-    embedded *= dt
-    above = st.knowledge - st.base
-    embedded *= np.maximum(above, 0.0, out=above)
-    st.base += embedded
-    gap = np.subtract(st.knowledge, st.base, out=above)
-    gap *= model.cfg.staff.drift * dt
-    st.knowledge -= gap
+    """Unrefreshed knowledge decays toward habit; strong knowledge management embeds it into habit:
+    base += EMBEDDING_RATE * km * dt * max(knowledge - base, 0), then
+    knowledge -= drift * dt * (knowledge - base)."""
+    st = model.staff
+    kernels.drift(st.knowledge, st.base, model.schools.start, model.schools.km_capacity, model.dt, EMBEDDING_RATE,
+                  model.cfg.staff.drift)
 
 
 def update_frontier(model) -> float:

@@ -23,17 +23,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .absorption import take_in, uptake
-from .knowledge import move_toward
+from . import kernels
+from .absorption import uptake
 from .population import expert_knowledge
 from .schema import PartnershipType as PT
-from .state import posts_of
 
 INITIAL_DEPTH = np.array([0.3, 0.5, 0.5, 0.6, 0.6, 0.5, 0.8])
 DEPTH_CAP = np.array([0.6, 0.9, 0.9, 0.9, 0.9, 0.9, 1.0])
 RESEARCH_TYPES = (PT.network, PT.peer_review, PT.trio)
 DIRECTED_TYPES = (PT.support,)
-DENSE_SLOT = 3  # a partner slot filled by more than 1/DENSE_SLOT of schools is updated densely
 
 
 def maturity(model, rows: np.ndarray) -> np.ndarray:
@@ -51,7 +49,7 @@ def strength(model, rows: np.ndarray) -> np.ndarray:
 
 def exchange(model) -> None:
     """Knowledge flows along every live partnership for one step."""
-    links, st, sc = model.links, model.staff, model.schools
+    links = model.links
     rows = links.live()
     if rows.size == 0:
         return
@@ -61,46 +59,28 @@ def exchange(model) -> None:
     receiver = np.concatenate([b, a[mutual]])
     source = np.concatenate([a, b[mutual]])
     rate = np.concatenate([s, s[mutual]])
-    experts = expert_knowledge(st, sc)
+    experts = expert_knowledge(model.staff, model.schools)
     research = np.concatenate([np.isin(ptype, RESEARCH_TYPES), np.isin(ptype[mutual], RESEARCH_TYPES)])
     target_value = np.where(research, np.maximum(experts[source], _research_target(model, experts[source])),
                             experts[source])
-    gain = _gain_from_partners(model, receiver, rate, target_value)
-    sc.external_gain += np.bincount(st.school, weights=gain, minlength=sc.n) / sc.n_staff
-    take_in(model, gain)
+    _take_from_partners(model, receiver, rate, target_value)
     _supporters_learn(model, rows, s)
     _release_experts(model, rows)
     _mature(model, rows)
 
 
-def _gain_from_partners(model, receiver: np.ndarray, rate: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Each staff member's gain from all the school's partners, link by link, so that a partner
-    that is no better adds nothing (and takes nothing away from a better one)."""
+def _take_from_partners(model, receiver: np.ndarray, rate: np.ndarray, target: np.ndarray) -> None:
+    """Each post moves toward each partner's practice in turn, best partner first, so that a
+    partner that is no better adds nothing (and takes nothing away from a better one):
+    k += rate * reach * max(target - k, 0). Staff in contact with the partner (the experts)
+    are reached fully; the rest only as far as the school's internal knowledge management
+    carries it to them (``reach = km``), times the school's uptake. The gain is taken in as
+    deep (share ``km``) and shallow knowledge (:func:`simulation.absorption.take_in`)."""
     st, sc = model.staff, model.schools
     by_target = np.argsort(-target, kind="stable")
-    order = by_target[np.argsort(receiver[by_target], kind="stable")]  # = lexsort((-target, receiver)), faster
-    receiver, rate, target = receiver[order], rate[order], target[order]
-    first = np.searchsorted(receiver, receiver)
-    slot = np.arange(receiver.size) - first  # 0 for a school's best partner, 1 for the next...
-    # Staff in contact with the partner (the experts) learn directly; the rest only as far as
-    # the school's internal knowledge management carries it to them.
-    km = sc.km_capacity[st.school]
-    reach = np.where(st.expert, 1.0, km) * uptake(model, sc.km_capacity)[st.school]
-    k = st.effective()
-    start = k.copy()
-    for j in range(int(slot.max()) + 1):
-        in_slot = slot == j
-        schools = receiver[in_slot]
-        if schools.size * DENSE_SLOT > sc.n:
-            # most schools have a partner in this slot: one pass over all posts beats gathering them
-            school_rate, school_target = np.zeros(sc.n), np.zeros(sc.n)
-            school_rate[schools], school_target[schools] = rate[in_slot], target[in_slot]
-            k += move_toward(k, school_target[st.school], school_rate[st.school] * reach)
-        else:
-            posts = posts_of(schools, sc.start)
-            per_post = np.repeat(np.arange(schools.size), sc.n_staff[schools])
-            k[posts] += move_toward(k[posts], target[in_slot][per_post], rate[in_slot][per_post] * reach[posts])
-    return k - start
+    order = by_target[np.argsort(receiver[by_target], kind="stable")]  # by school, best partner first
+    kernels.partner_gains(st.knowledge, st.shallow, st.expert, sc.start, sc.km_capacity, uptake(model, sc.km_capacity),
+                          receiver[order], rate[order], target[order], sc.external_gain)
 
 
 def _research_target(model, source_experts: np.ndarray) -> np.ndarray:
@@ -109,14 +89,16 @@ def _research_target(model, source_experts: np.ndarray) -> np.ndarray:
 
 
 def _supporters_learn(model, rows: np.ndarray, s: np.ndarray) -> None:
+    """A supporter's experts move ``supporter_learning`` times the partnership's strength of
+    their gap to the frontier (joint practice development)."""
     links, st = model.links, model.staff
     support = links.ptype[rows] == PT.support
     if not support.any():
         return
     rate = np.bincount(links.a[rows][support], weights=s[support], minlength=model.schools.n)
     rate *= model.cfg.partnership.supporter_learning
-    gain = move_toward(st.knowledge, model.frontier, rate[st.school]) * st.expert
-    st.knowledge += gain
+    supporters = np.flatnonzero(rate)
+    kernels.experts_learn(st.knowledge, st.expert, model.schools.start, supporters, rate[supporters], model.frontier)
 
 
 def _release_experts(model, rows: np.ndarray) -> None:

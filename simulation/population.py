@@ -14,8 +14,9 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import ndtr
 
+from . import kernels
 from .schema import ModelConfig
-from .state import SchoolState, StaffState, rank_within, school_mean
+from .state import SchoolState, StaffState, school_mean
 
 CONTEXT_PULL_CORRELATION = 0.5
 
@@ -114,16 +115,15 @@ def benchmark_for(share: float, staff_effect: np.ndarray, schools: SchoolState, 
 
 
 def mark_experts(staff: StaffState, schools: SchoolState, share: float) -> None:
-    """The top ``share`` of each school's staff by knowledge are its experts (shared with partners)."""
-    rank = rank_within(staff.knowledge, staff.school)
-    staff.expert[:] = rank < np.maximum(1, np.round(share * schools.n_staff))[staff.school]
+    """The top ``share`` of each school's staff by knowledge (at least one) are its experts,
+    shared with partners."""
+    count = np.maximum(1, np.round(share * schools.n_staff)).astype(np.int64)
+    kernels.top_per_school(staff.knowledge, schools.start, count, staff.expert)
 
 
 def expert_knowledge(staff: StaffState, schools: SchoolState) -> np.ndarray:
     """Mean deep knowledge of each school's experts."""
-    k = np.where(staff.expert, staff.knowledge, 0.0)
-    count = np.maximum(1, np.bincount(staff.school, weights=staff.expert, minlength=schools.n))
-    return np.bincount(staff.school, weights=k, minlength=schools.n) / count
+    return kernels.expert_mean(staff.knowledge, staff.expert, schools.start)
 
 
 __all__ = ["build_schools", "build_staff", "within_sd", "benchmark_for", "mark_experts", "expert_knowledge",

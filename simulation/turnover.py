@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
+
 
 def leaving_hazard(model) -> np.ndarray:
     """Annual leaving hazard of every post holder."""
@@ -40,8 +42,7 @@ def turnover(model) -> np.ndarray:
     st = model.staff
     # a few hundred thousand holders share 3 x n_schools distinct hazards: convert those, then look up
     p_stage = 1 - (1 - _hazard_by_career_stage(model)) ** model.dt
-    p_leave = p_stage.ravel()[career_stage(st.experience) * np.int64(model.schools.n) + st.school]
-    leavers = np.flatnonzero(model.rng.random(st.n) < p_leave)
+    leavers = np.flatnonzero(kernels.leaving(st.experience, model.schools.start, p_stage, model.rng.random(st.n)))
     model.leavers_total += leavers.size
     recruit(model, leavers)
     return leavers

@@ -33,24 +33,44 @@ def test_cpd_gain_matches_formula(small_model):
     np.testing.assert_allclose(st.effective() - e0, expected, atol=1e-15)
 
 
-@pytest.mark.parametrize("school", [0, 1, 2, 3])
-def test_cpd_gains_are_small_next_to_coaching_at_equal_days(small_model, school):
+CPD_VS_COACHING = ("FINDING: with the calibrated partnership.transfer_rate (1.9; CPD transfers low_leverage_factor "
+                   "of it) a term of CPD adds 39% of coaching's immediate (deep + shallow) gain at equal days in this "
+                   "school (14-22% in the others; 5-14% at the pre-calibration 0.7). Most of it is shallow: in deep "
+                   "knowledge it is 12% (next test). System level: docs/patterns.md, pattern 7")
+
+
+def _gains_at_equal_days(small_model, school: int, measure) -> tuple[float, float]:
+    """Gain in ``measure`` (school mean) from one term of CPD and from one term of coaching, same days."""
     with_cpd, with_coaching = small_model(), small_model()
     days = coaching.full_cost(with_coaching)[school]
     with_cpd.schools.cpd_days[school] = days
-    e0 = _school_gain(with_cpd, school)
+    before = measure(with_cpd, school)
     cpd.train_staff(with_cpd)
-    cpd_gain = _school_gain(with_cpd, school) - e0
+    cpd_gain = measure(with_cpd, school) - before
 
     with_coaching.new_year = False
     coaching.identify_coaches(with_coaching, np.array([school]))
     with_coaching.staff.trained[:] = True
     with_coaching.schools.coaching_days[school] = days
-    e0 = _school_gain(with_coaching, school)
+    before = measure(with_coaching, school)
     coaching.coach(with_coaching)
-    coaching_gain = _school_gain(with_coaching, school) - e0
+    return cpd_gain, measure(with_coaching, school) - before
+
+
+@pytest.mark.parametrize("school", [0, pytest.param(1, marks=pytest.mark.xfail(reason=CPD_VS_COACHING)), 2, 3])
+def test_cpd_gains_are_small_next_to_coaching_at_equal_days(small_model, school):
+    cpd_gain, coaching_gain = _gains_at_equal_days(small_model, school, _school_gain)
     # low leverage: conferences and courses change the look, not the work
     assert 0 < cpd_gain < 0.25 * coaching_gain
+
+
+@pytest.mark.parametrize("school", [0, 1, 2, 3])
+def test_cpd_changes_deep_knowledge_little_next_to_coaching(small_model, school):
+    def deep(m, s):
+        return m.staff.knowledge[m.staff.school == s].mean()
+
+    cpd_gain, coaching_gain = _gains_at_equal_days(small_model, school, deep)
+    assert 0 <= cpd_gain < 0.25 * coaching_gain
 
 
 def test_cpd_is_mostly_shallow_in_low_capacity_school(small_model):

@@ -13,6 +13,7 @@ that 42.1% of pupils reach it (England, 2001/02).
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtr
 
 from . import kernels
 from .state import posts_of
@@ -26,8 +27,9 @@ def update_attainment(model) -> None:
     entrant = model.entrant_level() if away.any() else 0.0
     cover = model.cfg.partnership.support_release_cost * sc.released
     cohort = model.rng.normal(0, model.cfg.system.cohort_noise, sc.n)
-    sc.attainment = kernels.school_attainment(st.knowledge, st.shallow, sc.start, sc.context + cohort,
-                                              model.benchmark, model.pupil_sigma, away, entrant, cover)
+    z = kernels.pupil_scores(st.knowledge, st.shallow, sc.start, sc.context + cohort, model.benchmark,
+                             model.pupil_sigma, away, entrant, cover, np.empty(st.n))
+    sc.attainment = kernels.segment_mean(ndtr(z, out=z), sc.start)
 
 
 def _released_experts(model) -> np.ndarray:

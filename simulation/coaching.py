@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .knowledge import move_toward
-from .state import posts_of, rank_within, school_sum
+from . import kernels
+from .state import posts_of, school_sum
 
 
 def coaches_needed(model) -> np.ndarray:
@@ -36,13 +36,14 @@ def full_cost(model) -> np.ndarray:
 def identify_coaches(model, schools: np.ndarray) -> None:
     """Pick each school's coaches from noisy outcome data: the relatively better staff."""
     st, sc, cfg = model.staff, model.schools, model.cfg.coaching
-    flag = np.zeros(sc.n, dtype=bool)
-    flag[schools] = True
-    posts = np.flatnonzero(flag[st.school])
-    signal = st.effective()[posts] + model.rng.normal(0, cfg.identification_noise, posts.size)
-    rank = rank_within(signal, st.school[posts])
+    schools = np.unique(schools)
+    posts = posts_of(schools, sc.start)
+    signal = st.knowledge[posts] + st.shallow[posts] + model.rng.normal(0, cfg.identification_noise, posts.size)
+    chosen = np.empty(posts.size, dtype=bool)
+    segments = np.concatenate([[0], np.cumsum(sc.n_staff[schools])])
+    kernels.top_per_school(signal, segments, coaches_needed(model)[schools], chosen)
     # A trained coach who is no longer chosen keeps the training but stops coaching.
-    st.coach[posts] = rank < coaches_needed(model)[st.school[posts]]
+    st.coach[posts] = chosen
 
 
 def coach(model) -> None:
@@ -56,7 +57,7 @@ def coach(model) -> None:
             identify_coaches(model, needs_identification)
         posts = posts_of(active, sc.start)
         days = _train_coaches(model, days, posts)
-        _coach_mentees(model, days, posts)
+        _coach_mentees(model, days, active, posts.size)
     _update_km(model, days)
 
 
@@ -75,23 +76,17 @@ def _train_coaches(model, days: np.ndarray, posts: np.ndarray) -> np.ndarray:
     return np.maximum(days - need, 0.0)
 
 
-def _coach_mentees(model, days: np.ndarray, posts: np.ndarray) -> None:
+def _coach_mentees(model, days: np.ndarray, schools: np.ndarray, n_posts: int) -> None:
+    """Each mentee moves toward the mean knowledge of the school's coaches by
+    ``coaching_efficiency * dt * intensity * coach skill * (0.5 + leadership)`` of the gap, where
+    intensity = d / (d + coaching_half_days) for d coaching days per mentee and year; leadership
+    makes coaching a priority."""
     st, sc, cfg = model.staff, model.schools, model.cfg.coaching
-    school, is_coach = st.school[posts], st.coach[posts]
-    n_mentees = np.maximum(_per_school(model, posts, ~is_coach), 1)
-    days_per_mentee_year = days / model.dt / n_mentees
-    intensity = days_per_mentee_year / (days_per_mentee_year + cfg.coaching_half_days)
-    n_coaches = np.maximum(_per_school(model, posts, is_coach), 1)
-    skill = np.where(st.trained[posts], 1.0, cfg.untrained_skill)
-    coach_skill = _per_school(model, posts, is_coach * skill) / n_coaches
-    knowledge = st.knowledge[posts]
-    coach_knowledge = _per_school(model, posts, is_coach * knowledge) / n_coaches
-    priority = 0.5 + sc.leadership  # leadership makes coaching a priority
-    rate = cfg.coaching_efficiency * model.dt * intensity * coach_skill * priority
-    gain = move_toward(knowledge, coach_knowledge[school], rate[school]) * ~is_coach
-    st.knowledge[posts] = knowledge + gain
+    intensity, gain = np.zeros(sc.n), np.empty(n_posts)
+    kernels.coach_mentees(st.knowledge, st.coach, st.trained, sc.start, schools, days, model.dt, cfg.coaching_half_days,
+                          cfg.untrained_skill, cfg.coaching_efficiency, sc.leadership, intensity, gain)
     model.coaching_gain += float(gain.sum())
-    sc.coaching_intensity = intensity * (days > 0)
+    sc.coaching_intensity = intensity
 
 
 def _update_km(model, days: np.ndarray) -> None:

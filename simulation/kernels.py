@@ -5,8 +5,9 @@ mechanism module keeps the meaning and the docstring, the kernel only fuses what
 several full passes over every post (and the temporaries between them) into one loop over
 schools and their contiguous posts. No kernel draws random numbers: draws stay with the
 model's NumPy generator, in the same order, so a seed gives the same stream. Operations are
-the same IEEE operations in the same order as the NumPy forms (no fast-math), apart from
-``exp`` and ``erfc``, which come from the C library instead of NumPy's own routines.
+the same IEEE operations in the same order as the NumPy forms (no fast-math), so results are
+bit-identical to them; transcendental functions (exp, the normal CDF) stay with NumPy and
+SciPy, whose vectorised routines are faster than scalar calls in a loop.
 
 Compiled once per machine and cached next to this file (``cache=True``): the first import
 after an install compiles for a few seconds, later processes load the cache.
@@ -14,13 +15,8 @@ after an install compiles for a few seconds, later processes load the cache.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit
-
-SQRT1_2 = 1.0 / math.sqrt(2.0)
-
 
 @njit(cache=True)
 def _clip01(x: float) -> float:
@@ -28,14 +24,25 @@ def _clip01(x: float) -> float:
 
 
 @njit(cache=True)
-def ndtr(x: float) -> float:
-    """Standard normal CDF, as Cephes/SciPy compute it."""
-    t = x * SQRT1_2
-    z = abs(t)
-    if z < SQRT1_2:
-        return 0.5 + 0.5 * math.erf(t)
-    y = 0.5 * math.erfc(z)
-    return 1.0 - y if t > 0 else y
+def by_receiver_best_first(receiver, target, n_schools):
+    """Order of the rows grouped by receiving school, each school's best target first (ties in
+    row order): ``np.lexsort((-target, receiver))``, as a counting sort, a school having few rows."""
+    first = np.zeros(n_schools + 1, dtype=np.int64)
+    for i in range(receiver.size):
+        first[receiver[i] + 1] += 1
+    for s in range(n_schools):
+        first[s + 1] += first[s]
+    order = np.empty(receiver.size, dtype=np.int64)
+    filled = first[:-1].copy()
+    for i in range(receiver.size):
+        s = receiver[i]
+        j = filled[s]
+        while j > first[s] and target[order[j - 1]] < target[i]:  # insertion: stable, best first
+            order[j] = order[j - 1]
+            j -= 1
+        order[j] = i
+        filled[s] += 1
+    return order
 
 
 @njit(cache=True)
@@ -90,27 +97,25 @@ def experts_learn(knowledge, expert, start, schools, rate, frontier):
 
 
 @njit(cache=True)
-def school_attainment(knowledge, shallow, start, shift, benchmark, sigma, away, entrant, cover):
-    """Mean over each school's teachers of Phi((k + shift - benchmark) / sigma), the share of
-    pupils reaching the benchmark; ``away`` marks experts released to support, covered at
-    ``cover`` (per school) of their lead over a new teacher."""
-    out = np.empty(start.size - 1)
+def pupil_scores(knowledge, shallow, start, shift, benchmark, sigma, away, entrant, cover, out):
+    """(k + shift_s - benchmark) / sigma for every post: the teacher's pupils' mean score in
+    pupil-noise units; ``away`` marks experts released to support, covered at ``cover``
+    (per school) of their lead over a new teacher."""
     for s in range(start.size - 1):
-        total = 0.0
         for p in range(start[s], start[s + 1]):
             k = knowledge[p] + shallow[p]
             if away[p]:
                 k -= cover[s] * max(k - entrant, 0.0)
-            total += ndtr(((shift[s] + k) - benchmark) / sigma)
-        out[s] = total / (start[s + 1] - start[s])
+            out[p] = ((shift[s] + k) - benchmark) / sigma
     return out
 
 
 @njit(cache=True)
-def learn(knowledge, base, experience, frontier, dt, experience_gain, experience_decay):
-    """knowledge.learn_from_experience: a gain that falls with experience, capped by the frontier."""
+def learn(knowledge, base, experience, decay_factor, frontier, dt, experience_gain):
+    """knowledge.learn_from_experience given ``decay_factor = exp(-experience / decay_years)``
+    (NumPy's vectorised exp is several times faster than a scalar one in the loop)."""
     for p in range(knowledge.size):
-        gain = math.exp(-experience[p] / experience_decay) * experience_gain * dt
+        gain = decay_factor[p] * experience_gain * dt
         base[p] = min(base[p] + gain, frontier)
         knowledge[p] = min(knowledge[p] + gain, frontier)
         experience[p] += dt
@@ -150,18 +155,97 @@ def leaving(experience, start, p_stage, u):
     out = np.empty(experience.size, dtype=np.bool_)
     for s in range(start.size - 1):
         for p in range(start[s], start[s + 1]):
-            x = experience[p]
-            stage = 0 if x < 1 else (1 if x < 5 else 2)
+            stage = (experience[p] >= 1) + (experience[p] >= 5)  # without branches: the stages are mixed
             out[p] = u[p] < p_stage[stage, s]
     return out
 
 
 @njit(cache=True)
 def top_per_school(values, start, count, out):
-    """Mark the ``count[s]`` largest values of each school (ties: the earlier post first)."""
+    """Mark the ``count[s]`` largest values of each school (ties: the earlier post first).
+    One pass per school keeping its current top posts in order, as a school has a few
+    dozen posts and a handful of experts."""
+    top = np.empty(max(count.max(), 1), dtype=np.int64)
     for s in range(start.size - 1):
         lo, hi = start[s], start[s + 1]
         out[lo:hi] = False
-        order = np.argsort(-values[lo:hi], kind="mergesort")
-        for r in range(min(count[s], hi - lo)):
-            out[lo + order[r]] = True
+        c = min(count[s], hi - lo)
+        if c <= 0:
+            continue
+        filled = 0
+        lowest = -np.inf  # the smallest value in a full top list
+        for p in range(lo, hi):
+            v = values[p]
+            if filled == c and not v > lowest:
+                continue
+            i = min(filled, c - 1)  # slot to fill, then move up past smaller values
+            while i > 0 and v > values[top[i - 1]]:
+                top[i] = top[i - 1]
+                i -= 1
+            top[i] = p
+            filled = min(filled + 1, c)
+            lowest = values[top[c - 1]] if filled == c else -np.inf
+        for i in range(filled):
+            out[top[i]] = True
+
+
+@njit(cache=True)
+def max_per_school(a, b, values, n_schools):
+    """For each school, the largest value over the rows where it is ``a`` or ``b`` (0 if none)."""
+    out = np.zeros(n_schools)
+    for i in range(values.size):
+        out[a[i]] = max(out[a[i]], values[i])
+        out[b[i]] = max(out[b[i]], values[i])
+    return out
+
+
+@njit(cache=True)
+def segment_mean(values, start):
+    """Mean of ``values`` over each school's posts, summed in post order (as ``np.bincount``)."""
+    out = np.empty(start.size - 1)
+    for s in range(start.size - 1):
+        total = 0.0
+        for p in range(start[s], start[s + 1]):
+            total += values[p]
+        out[s] = total / (start[s + 1] - start[s])
+    return out
+
+
+@njit(cache=True)
+def segment_count(flags, start):
+    """Number of set flags over each school's posts."""
+    out = np.zeros(start.size - 1, dtype=np.int64)
+    for s in range(start.size - 1):
+        for p in range(start[s], start[s + 1]):
+            out[s] += flags[p]
+    return out
+
+
+@njit(cache=True)
+def coach_mentees(knowledge, coach, trained, start, schools, days, dt, half_days, untrained_skill, efficiency,
+                  leadership, intensity_out, gain_out):
+    """coaching._coach_mentees for the posts of ``schools`` (in that order): per school the
+    coaches' mean knowledge and skill and the days per mentee give a rate; every mentee moves
+    that share of the gap to the coaches' mean. Writes each post's gain into ``gain_out`` and
+    the school's coaching intensity into ``intensity_out`` (0 where no days are left)."""
+    q = 0
+    for i in range(schools.size):
+        s = schools[i]
+        lo, hi = start[s], start[s + 1]
+        n_coaches, skill, coach_knowledge = 0, 0.0, 0.0
+        for p in range(lo, hi):
+            if coach[p]:
+                n_coaches += 1
+                skill += 1.0 if trained[p] else untrained_skill
+                coach_knowledge += knowledge[p]
+        n_mentees = (hi - lo) - n_coaches
+        days_per_mentee_year = days[s] / dt / max(n_mentees, 1)
+        intensity = days_per_mentee_year / (days_per_mentee_year + half_days)
+        coach_knowledge /= max(n_coaches, 1)
+        rate = _clip01(efficiency * dt * intensity * (skill / max(n_coaches, 1)) * (0.5 + leadership[s]))
+        intensity_out[s] = intensity if days[s] > 0 else 0.0
+        for p in range(lo, hi):
+            gain = 0.0 if coach[p] else max(coach_knowledge - knowledge[p], 0.0) * rate
+            knowledge[p] += gain
+            gain_out[q] = gain
+            q += 1

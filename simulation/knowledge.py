@@ -24,8 +24,10 @@ def learn_from_experience(model) -> None:
     """gain = experience_gain * exp(-experience / experience_decay_years) * dt, to knowledge and
     habit alike, neither beyond the frontier."""
     st, cfg = model.staff, model.cfg.staff
-    kernels.learn(st.knowledge, st.base, st.experience, model.frontier, model.dt, cfg.experience_gain,
-                  cfg.experience_decay_years)
+    decay_factor = np.negative(st.experience)
+    decay_factor /= cfg.experience_decay_years
+    kernels.learn(st.knowledge, st.base, st.experience, np.exp(decay_factor, out=decay_factor), model.frontier,
+                  model.dt, cfg.experience_gain)
 
 
 def drift(model) -> None:

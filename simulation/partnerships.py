@@ -77,8 +77,7 @@ def _take_from_partners(model, receiver: np.ndarray, rate: np.ndarray, target: n
     carries it to them (``reach = km``), times the school's uptake. The gain is taken in as
     deep (share ``km``) and shallow knowledge (:func:`simulation.absorption.take_in`)."""
     st, sc = model.staff, model.schools
-    by_target = np.argsort(-target, kind="stable")
-    order = by_target[np.argsort(receiver[by_target], kind="stable")]  # by school, best partner first
+    order = kernels.by_receiver_best_first(receiver, target, sc.n)
     kernels.partner_gains(st.knowledge, st.shallow, st.expert, sc.start, sc.km_capacity, uptake(model, sc.km_capacity),
                           receiver[order], rate[order], target[order], sc.external_gain)
 
@@ -118,12 +117,7 @@ def maturity_by_school(model) -> np.ndarray:
     """Maturity of each school's most mature live partnership (0 when it has none)."""
     links = model.links
     rows = links.live()
-    out = np.zeros(model.schools.n)
-    if rows.size:
-        m = maturity(model, rows)
-        np.maximum.at(out, links.a[rows], m)
-        np.maximum.at(out, links.b[rows], m)
-    return out
+    return kernels.max_per_school(links.a[rows], links.b[rows], maturity(model, rows), model.schools.n)
 
 
 def lapse(model) -> None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import kernels
+
 
 @dataclass
 class StaffState:
@@ -156,20 +158,6 @@ class PartnershipState:
         return {(int(min(x, y)), int(max(x, y))) for x, y in zip(self.a[rows], self.b[rows])}
 
 
-def rank_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Rank of each value within its group, 0 for the largest; ``groups`` must be sorted.
-
-    One float argsort instead of a lexsort: the group id plus a value squashed into (0, 1),
-    largest first, keeps groups contiguous and orders within them.
-    """
-    key = groups + (0.5 - 0.49 * np.tanh(values))
-    order = np.argsort(key)
-    position = np.empty(values.size, dtype=np.int64)
-    position[order] = np.arange(values.size)
-    starts = np.flatnonzero(np.concatenate([[True], groups[1:] != groups[:-1]]))
-    return position - np.repeat(starts, np.diff(np.append(starts, groups.size)))  # minus each group's first position
-
-
 def posts_of(schools: np.ndarray, start: np.ndarray) -> np.ndarray:
     """All staff posts of the given schools (posts are contiguous per school)."""
     sizes = start[schools + 1] - start[schools]
@@ -180,7 +168,7 @@ def posts_of(schools: np.ndarray, start: np.ndarray) -> np.ndarray:
 def school_sum(values: np.ndarray, start: np.ndarray) -> np.ndarray:
     """Sum of a staff array per school (posts are contiguous per school)."""
     if values.dtype == np.bool_:
-        values = values.astype(np.int64)  # reduceat on bools would compute a logical or
+        return kernels.segment_count(values, start)  # reduceat on bools would compute a logical or
     return np.add.reduceat(values, start[:-1]) if values.size else np.zeros(start.size - 1)
 
 

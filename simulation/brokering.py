@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
 from .schema import BrokeringMode as BM
 from .schema import PartnershipType as PT
 from .partnerships import INITIAL_DEPTH
@@ -41,19 +42,10 @@ def choose(model, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.n
     est = model.schools.estimate
     if mode == BM.self_selected:
         return _self_select(model, seekers, candidates)
+    # the neediest seeker first takes the strongest free candidate (within its group for SIGs)
     order = np.argsort(est[seekers], kind="stable")
     pool = candidates[np.argsort(-est[candidates], kind="stable")]
-    used = np.zeros(pool.size, dtype=bool)
-    sig = model.schools.sig
-    for i in order:
-        ok = ~used & (pool != seekers[i])
-        if mode == BM.school_improvement_groups:
-            ok &= sig[pool] == sig[seekers[i]]
-        hit = np.flatnonzero(ok)
-        if hit.size:
-            partner[i] = pool[hit[0]]
-            used[hit[0]] = True
-    return partner
+    return kernels.greedy_match(seekers, order, pool, model.schools.sig, mode == BM.school_improvement_groups)
 
 
 def _self_select(model, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray:

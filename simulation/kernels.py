@@ -77,10 +77,9 @@ def expert_mean(knowledge, expert, start):
     out = np.zeros(start.size - 1)
     for s in range(start.size - 1):
         total, count = 0.0, 0
-        for p in range(start[s], start[s + 1]):
-            if expert[p]:
-                total += knowledge[p]
-                count += 1
+        for p in range(start[s], start[s + 1]):  # without branches: experts are scattered
+            total += knowledge[p] * expert[p]
+            count += expert[p]
         out[s] = total / max(count, 1)
     return out
 
@@ -249,3 +248,22 @@ def coach_mentees(knowledge, coach, trained, start, schools, days, dt, half_days
             knowledge[p] += gain
             gain_out[q] = gain
             q += 1
+
+
+@njit(cache=True)
+def greedy_match(seekers, order, pool, group, same_group):
+    """Seekers in ``order`` each take the first unused school of ``pool`` that is not
+    themselves (and, with ``same_group``, is in their group); -1 when none is left."""
+    partner = np.full(seekers.size, -1, dtype=np.int64)
+    used = np.zeros(pool.size, dtype=np.bool_)
+    first_free = 0
+    for i in order:
+        while first_free < pool.size and used[first_free]:
+            first_free += 1
+        for j in range(first_free, pool.size):
+            if used[j] or pool[j] == seekers[i] or (same_group and group[pool[j]] != group[seekers[i]]):
+                continue
+            partner[i] = pool[j]
+            used[j] = True
+            break
+    return partner

@@ -154,3 +154,20 @@ def test_by_receiver_best_first_is_lexsort():
     target = rng.choice([0.1, 0.2, 0.3, 0.5], 300)  # many ties: the row order must decide them
     np.testing.assert_array_equal(kernels.by_receiver_best_first(receiver, target, 40),
                                   np.lexsort((-target, receiver)))
+
+
+@pytest.mark.parametrize("same_group", [False, True])
+def test_greedy_match_is_the_loop_over_seekers(same_group):
+    rng = np.random.default_rng(8)
+    seekers = rng.choice(60, 25, replace=False)
+    pool = rng.permutation(60)[:30]  # overlaps the seekers: nobody may take itself
+    group = rng.integers(0, 4, 60)
+    order = rng.permutation(seekers.size)
+    expected = np.full(seekers.size, -1)
+    used = np.zeros(pool.size, dtype=bool)
+    for i in order:
+        ok = ~used & (pool != seekers[i]) & ((group[pool] == group[seekers[i]]) if same_group else True)
+        if ok.any():
+            expected[i] = pool[np.flatnonzero(ok)[0]]
+            used[np.flatnonzero(ok)[0]] = True
+    np.testing.assert_array_equal(kernels.greedy_match(seekers, order, pool, group, same_group), expected)

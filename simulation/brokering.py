@@ -23,9 +23,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
+from .partnerships import INITIAL_DEPTH
 from .schema import BrokeringMode as BM
 from .schema import PartnershipType as PT
-from .partnerships import INITIAL_DEPTH
 
 SIMILARITY_SCALE = 0.05  # pupil SD: how strongly self-selection prefers similar schools
 
@@ -62,7 +62,7 @@ def _self_select(model, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarr
         return partner
     sc, rng = model.schools, model.rng
     scale = model.cfg.partnership.proximity_scale
-    order = np.argsort(sc.estimate[candidates], kind="stable")
+    order = _by_estimate(model, candidates)
     est = sc.estimate[candidates][order]
     mid = est[est.size // 2]  # keeps the exponentials in range
     cum_left = np.concatenate([[0.0], np.cumsum(np.exp((est - mid) / SIMILARITY_SCALE))])
@@ -91,6 +91,15 @@ def _self_select(model, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarr
 
 MAX_ROUNDS = 500
 PROPOSALS = 8
+
+
+def _by_estimate(model, candidates: np.ndarray) -> np.ndarray:
+    """Positions in ``candidates`` (distinct schools) from the lowest estimate to the highest,
+    read off the term's ranking of all schools instead of sorting again (ties by school id)."""
+    position = np.full(model.schools.n, -1)
+    position[candidates] = np.arange(candidates.size)
+    ranked = position[model.estimate_order]
+    return ranked[ranked >= 0]
 
 
 def _propose(rng, value, est, mid, cum_left, cum_right, order) -> np.ndarray:

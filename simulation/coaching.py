@@ -57,7 +57,7 @@ def coach(model) -> None:
             identify_coaches(model, needs_identification)
         posts = posts_of(active, sc.start)
         days = _train_coaches(model, days, posts)
-        _coach_mentees(model, days, active, posts.size)
+        _coach_mentees(model, days, active)
     _update_km(model, days)
 
 
@@ -76,13 +76,13 @@ def _train_coaches(model, days: np.ndarray, posts: np.ndarray) -> np.ndarray:
     return np.maximum(days - need, 0.0)
 
 
-def _coach_mentees(model, days: np.ndarray, schools: np.ndarray, n_posts: int) -> None:
+def _coach_mentees(model, days: np.ndarray, schools: np.ndarray) -> None:
     """Each mentee moves toward the mean knowledge of the school's coaches by
     ``coaching_efficiency * dt * intensity * coach skill * (0.5 + leadership)`` of the gap, where
     intensity = d / (d + coaching_half_days) for d coaching days per mentee and year; leadership
     makes coaching a priority."""
     st, sc, cfg = model.staff, model.schools, model.cfg.coaching
-    intensity, gain = np.zeros(sc.n), np.empty(n_posts)
+    intensity, gain = np.zeros(sc.n), np.empty(int(sc.n_staff[schools].sum()))
     kernels.coach_mentees(st.knowledge, st.coach, st.trained, sc.start, schools, days, model.dt, cfg.coaching_half_days,
                           cfg.untrained_skill, cfg.coaching_efficiency, sc.leadership, intensity, gain)
     model.coaching_gain += float(gain.sum())

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .schema import PartnershipType as PT
+from .state import of_types
 
 NETWORK_BOOST = 1.0  # extra attempts per year for a school in a research network
 EXPERT_UPTAKE = 0.5  # share of the new practice a school's other experts take up at once
@@ -27,7 +28,7 @@ def attempt_rate(model) -> np.ndarray:
     rate = cfg.base_rate + cfg.max_attempts * days / (days + cfg.half_days)
     links = model.links
     rows = links.live()
-    rows = rows[np.isin(links.ptype[rows], (PT.network, PT.trio, PT.peer_review))]
+    rows = rows[of_types(links.ptype[rows], (PT.network, PT.trio, PT.peer_review))]
     networked = np.zeros(sc.n, dtype=bool)
     networked[links.a[rows]] = True
     networked[links.b[rows]] = True

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+
 @njit(cache=True)
 def _clip01(x: float) -> float:
     return min(max(x, 0.0), 1.0)
@@ -215,8 +216,10 @@ def segment_count(flags, start):
     """Number of set flags over each school's posts."""
     out = np.zeros(start.size - 1, dtype=np.int64)
     for s in range(start.size - 1):
+        count = 0
         for p in range(start[s], start[s + 1]):
-            out[s] += flags[p]
+            count += flags[p]
+        out[s] = count
     return out
 
 

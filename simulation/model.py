@@ -8,15 +8,30 @@ import numpy as np
 import pandas as pd
 from mesa import DataCollector, Model
 
-from . import (absorption, attainment, brokering, coaching, cpd, floor_standards, information, inspection, innovation,
-               knowledge, leadership, moral_capital, partnerships, pilot, population, turnover)
+from . import (
+    absorption,
+    attainment,
+    brokering,
+    coaching,
+    cpd,
+    floor_standards,
+    information,
+    innovation,
+    inspection,
+    knowledge,
+    leadership,
+    moral_capital,
+    partnerships,
+    pilot,
+    population,
+    turnover,
+)
 from .agents import Inspectorate, LocalAuthority, School, Staff
 from .config import load_config
 from .memory import check_memory, reuse_freed_memory
 from .metrics import model_reporters, school_panel, system_metrics
 from .schema import BrokeringMode, ConfigError, ModelConfig
 from .state import PartnershipState, school_mean
-
 
 EAGER_STAFF_AGENTS = 50_000  # above this, Staff agents are created on first use of model.staff_agents
 

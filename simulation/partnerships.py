@@ -27,6 +27,7 @@ from . import kernels
 from .absorption import uptake
 from .population import expert_knowledge
 from .schema import PartnershipType as PT
+from .state import of_types
 
 INITIAL_DEPTH = np.array([0.3, 0.5, 0.5, 0.6, 0.6, 0.5, 0.8])
 DEPTH_CAP = np.array([0.6, 0.9, 0.9, 0.9, 0.9, 0.9, 1.0])
@@ -55,12 +56,12 @@ def exchange(model) -> None:
         return
     s = strength(model, rows)
     a, b, ptype = links.a[rows], links.b[rows], links.ptype[rows]
-    mutual = ~np.isin(ptype, DIRECTED_TYPES)
+    mutual = ~of_types(ptype, DIRECTED_TYPES)
     receiver = np.concatenate([b, a[mutual]])
     source = np.concatenate([a, b[mutual]])
     rate = np.concatenate([s, s[mutual]])
     experts = expert_knowledge(model.staff, model.schools)
-    research = np.concatenate([np.isin(ptype, RESEARCH_TYPES), np.isin(ptype[mutual], RESEARCH_TYPES)])
+    research = np.concatenate([of_types(ptype, RESEARCH_TYPES), of_types(ptype[mutual], RESEARCH_TYPES)])
     target_value = np.where(research, np.maximum(experts[source], _research_target(model, experts[source])),
                             experts[source])
     _take_from_partners(model, receiver, rate, target_value)

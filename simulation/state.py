@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import kernels
+from .schema import PartnershipType
 
 
 @dataclass
@@ -156,6 +157,13 @@ class PartnershipState:
     def pairs(self) -> set[tuple[int, int]]:
         rows = self.live()
         return {(int(min(x, y)), int(max(x, y))) for x, y in zip(self.a[rows], self.b[rows])}
+
+
+def of_types(ptype: np.ndarray, types) -> np.ndarray:
+    """Whether each partnership type is one of ``types`` (a table lookup: ``np.isin`` costs more)."""
+    table = np.zeros(len(PartnershipType), dtype=bool)
+    table[list(types)] = True
+    return table[ptype]
 
 
 def posts_of(schools: np.ndarray, start: np.ndarray) -> np.ndarray:

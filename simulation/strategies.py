@@ -29,6 +29,7 @@ import numpy as np
 from . import brokering, coaching
 from .schema import PartnershipType as PT
 from .schema import StrategyName, Targeting
+from .state import of_types
 
 LEVERS = ("internal_coaching", "school_support", "external_networks", "innovation")
 NETWORK_TYPES = (PT.network, PT.trio, PT.peer_review)
@@ -119,7 +120,7 @@ def _spend_coaching(model, days: float, already: float) -> float:
 def _funded_rows(model, types) -> np.ndarray:
     links = model.links
     rows = links.live()
-    return rows[links.funded[rows] & np.isin(links.ptype[rows], types)]
+    return rows[links.funded[rows] & of_types(links.ptype[rows], types)]
 
 
 TERMS_PER_YEAR = 3

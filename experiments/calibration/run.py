@@ -422,8 +422,10 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
     w("")
     w("![search history](figures/calibration_history.png)")
     w("")
-    w("The procedure is deterministic: the same command gives the same trials and values. The full trial "
-      "table is written to `outputs/calibration/trials.csv`. Optuna is the `calibration` extra: "
+    w("The procedure is deterministic: the same command on the same model code and defaults gives the same "
+      "trials and values. It starts from the schema defaults (trial 0, \"default before\"), which since "
+      "24 Nov 2026 are this report's calibrated values: to reproduce the report, run it on the commit it names. "
+      "The full trial table is written to `outputs/calibration/trials.csv`. Optuna is the `calibration` extra: "
       "`pip install -e \".[calibration]\"` first.")
     w("")
     path.write_text("\n".join(lines) + "\n")

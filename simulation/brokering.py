@@ -95,7 +95,8 @@ PROPOSALS = 8
 
 def _by_estimate(model, candidates: np.ndarray) -> np.ndarray:
     """Positions in ``candidates`` (distinct schools) from the lowest estimate to the highest,
-    read off the term's ranking of all schools instead of sorting again (ties by school id)."""
+    read off the term's ranking of all schools instead of sorting again (exact ties, which
+    continuous estimates practically never have, in the ranking's order)."""
     position = np.full(model.schools.n, -1)
     position[candidates] = np.arange(candidates.size)
     ranked = position[model.estimate_order]

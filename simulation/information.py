@@ -28,7 +28,7 @@ def estimate(model) -> None:
     noise = np.where(reviewed, cfg.information.review_noise, cfg.information.data_noise)
     confound = np.where(reviewed, 0.0, cfg.inspection.context_bias * sc.context)
     sc.estimate = quality(model) + confound + model.rng.normal(0, 1, sc.n) * noise
-    model.estimate_order = np.argsort(sc.estimate, kind="stable")  # weakest first; every targeting rule uses it
+    model.estimate_order = np.argsort(sc.estimate)  # weakest first; used by every targeting rule
 
 
 def review(model, schools: np.ndarray) -> None:

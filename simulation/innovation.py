@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
 from .schema import PartnershipType as PT
 from .state import of_types
 
@@ -52,14 +53,5 @@ def innovate(model) -> None:
 def _adopt(model, schools: np.ndarray, change: np.ndarray) -> None:
     """A good innovation is new practice beyond the school's best: the innovator holds it and
     the school's experts take up part of it. A bad one makes the experts' practice worse."""
-    st, start = model.staff, model.schools.start
-    for school, delta in zip(schools, change):  # few schools adopt an innovation per step
-        posts = np.arange(start[school], start[school + 1])
-        experts = posts[st.expert[posts]]
-        if delta > 0:
-            innovator = posts[np.argmax(st.knowledge[posts])]
-            new_practice = st.knowledge[innovator] + delta
-            st.knowledge[experts] += EXPERT_UPTAKE * (new_practice - st.knowledge[experts])
-            st.knowledge[innovator] = new_practice
-        else:
-            st.knowledge[experts] += delta
+    st = model.staff
+    kernels.adopt(st.knowledge, st.expert, model.schools.start, schools, change, EXPERT_UPTAKE)

@@ -24,7 +24,7 @@ def judge(model, schools: np.ndarray) -> np.ndarray:
 def _seen(model, schools: np.ndarray) -> np.ndarray:
     """What an inspection sees: teaching quality, part of the intake context, and noise."""
     cfg = model.cfg.inspection
-    seen = model.school_knowledge()[schools] + cfg.context_bias * model.schools.context[schools]
+    seen = model.school_knowledge(schools) + cfg.context_bias * model.schools.context[schools]
     return seen + model.rng.normal(0, cfg.noise, schools.size)
 
 

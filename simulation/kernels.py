@@ -270,3 +270,27 @@ def greedy_match(seekers, order, pool, group, same_group):
             used[j] = True
             break
     return partner
+
+
+@njit(cache=True)
+def adopt(knowledge, expert, start, schools, change, expert_uptake):
+    """innovation._adopt: for a gain, the school's most knowledgeable post (the first of equals)
+    holds the new practice and its experts move ``expert_uptake`` of the way to it; for a
+    loss, every expert's practice falls by it."""
+    for i in range(schools.size):
+        lo, hi = start[schools[i]], start[schools[i] + 1]
+        delta = change[i]
+        if delta > 0:
+            innovator = lo
+            for p in range(lo + 1, hi):
+                if knowledge[p] > knowledge[innovator]:
+                    innovator = p
+            new_practice = knowledge[innovator] + delta
+            for p in range(lo, hi):
+                if expert[p]:
+                    knowledge[p] += expert_uptake * (new_practice - knowledge[p])
+            knowledge[innovator] = new_practice
+        else:
+            for p in range(lo, hi):
+                if expert[p]:
+                    knowledge[p] += delta

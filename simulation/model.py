@@ -31,7 +31,7 @@ from .config import load_config
 from .memory import check_memory, reuse_freed_memory
 from .metrics import model_reporters, school_panel, system_metrics
 from .schema import BrokeringMode, ConfigError, ModelConfig
-from .state import PartnershipState, school_mean
+from .state import PartnershipState, posts_of, school_mean
 
 EAGER_STAFF_AGENTS = 50_000  # above this, Staff agents are created on first use of model.staff_agents
 
@@ -196,8 +196,14 @@ class SchoolSystem(Model):
     def mean_knowledge(self) -> float:
         return float(self.staff.effective().mean())
 
-    def school_knowledge(self) -> np.ndarray:
-        return school_mean(self.staff.effective(), self.schools.start)
+    def school_knowledge(self, schools: np.ndarray | None = None) -> np.ndarray:
+        """Mean effective knowledge of every school's staff, or of ``schools`` only."""
+        st, sc = self.staff, self.schools
+        if schools is None:
+            return school_mean(st.effective(), sc.start)
+        posts = posts_of(schools, sc.start)
+        sizes = sc.n_staff[schools]
+        return school_mean(st.knowledge[posts] + st.shallow[posts], np.concatenate([[0], np.cumsum(sizes)]))
 
     def entrant_level(self) -> float:
         return turnover.entrant_level(self)

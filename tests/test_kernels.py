@@ -171,3 +171,12 @@ def test_greedy_match_is_the_loop_over_seekers(same_group):
             expected[i] = pool[np.flatnonzero(ok)[0]]
             used[np.flatnonzero(ok)[0]] = True
     np.testing.assert_array_equal(kernels.greedy_match(seekers, order, pool, group, same_group), expected)
+
+
+def test_adopt_gain_and_loss():
+    k = np.array([0.1, 0.4, 0.2, 0.3, 0.0, 0.5])
+    expert = np.array([False, True, True, False, True, True])
+    start = np.array([0, 4, 6])
+    kernels.adopt(k, expert, start, np.array([0, 1]), np.array([0.1, -0.05]), 0.5)
+    # school 0: the innovator (post 1, the best) holds 0.5; expert post 2 moves half way to it
+    np.testing.assert_allclose(k, [0.1, 0.5, 0.35, 0.3, -0.05, 0.45])

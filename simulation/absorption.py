@@ -27,7 +27,10 @@ def uptake(model, km: np.ndarray) -> np.ndarray:
 
 
 def take_in(model, gain: np.ndarray) -> None:
-    """Add external knowledge gains (one per post): deep in proportion to capacity, the rest shallow."""
+    """Add external knowledge gains (one per post): deep in proportion to capacity, the rest shallow.
+
+    The reference form of the rule; the compiled loops of partnership exchange and CPD
+    (:mod:`simulation.kernels`) apply it with the same operations, checked against it in the tests."""
     st = model.staff
     km = model.schools.km_capacity[st.school]
     st.knowledge += km * gain

@@ -294,3 +294,16 @@ def adopt(knowledge, expert, start, schools, change, expert_uptake):
             for p in range(lo, hi):
                 if expert[p]:
                     knowledge[p] += delta
+
+
+@njit(cache=True)
+def move_all_toward(knowledge, shallow, start, km, schools, rate, target):
+    """Every post of ``schools`` moves ``rate`` (per school) of its gap to ``target``, taken in
+    as deep (share ``km``) and shallow knowledge: cpd.train_staff's move_toward and take_in."""
+    for i in range(schools.size):
+        s = schools[i]
+        r = _clip01(rate[s])
+        for p in range(start[s], start[s + 1]):
+            gain = max(target - (knowledge[p] + shallow[p]), 0.0) * r
+            knowledge[p] += km[s] * gain
+            shallow[p] += (1 - km[s]) * gain

@@ -46,7 +46,10 @@ def update_frontier(model) -> float:
 
 
 def move_toward(knowledge: np.ndarray, target: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    """Gain from learning from others: a share ``rate`` of the gap to ``target``, never beyond it."""
+    """Gain from learning from others: a share ``rate`` of the gap to ``target``, never beyond it.
+
+    The reference form of the rule; coaching, partnerships and CPD apply it inside compiled
+    loops (:mod:`simulation.kernels`) with the same operations, checked against it in the tests."""
     gain = np.subtract(target, knowledge)
     np.maximum(gain, 0.0, out=gain)
     gain *= np.minimum(np.maximum(rate, 0.0), 1.0)  # np.clip costs twice as much

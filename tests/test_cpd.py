@@ -81,3 +81,11 @@ def test_cpd_is_mostly_shallow_in_low_capacity_school(small_model):
     cpd.train_staff(m)
     deep, shallow = (m.staff.knowledge - k0).sum(), (m.staff.shallow - s0).sum()
     assert shallow == pytest.approx(9 * deep)  # km 0.1: 10% deep, 90% shallow
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 10, 1001, 466_275])
+def test_quantile_is_numpys_bit_for_bit(size):
+    rng = np.random.default_rng(size)
+    values = rng.normal(0, 0.3, size)
+    for q in (0.0, 0.1, 0.25, 0.5, 0.9, 0.975, 1.0):
+        assert cpd.quantile(values, q) == np.quantile(values, q)

@@ -29,3 +29,14 @@ def test_quick_benchmark_prints_table(tmp_path: Path) -> None:
     assert results["floor"]["ns_per_staff_step"] > 0
     assert [r["target_staff"] for r in results["scaling"]] == [1_000, 10_000]
     assert results["speedup_vs_reference"] > 0 and results["slower_than_floor"] > 0
+
+
+def test_profile_step_lists_the_mechanisms() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "profile_step.py"), "--scenario", "teaching", "--years", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "3 terms" in proc.stdout
+    for mechanism in ("attainment.update_attainment", "partnerships.exchange", "turnover.turnover"):
+        assert mechanism in proc.stdout

@@ -9,7 +9,7 @@ the same IEEE operations in the same order as the NumPy forms (no fast-math), so
 bit-identical to them; transcendental functions (exp, the normal CDF) stay with NumPy and
 SciPy, whose vectorised routines are faster than scalar calls in a loop.
 
-Compiled once per machine and cached next to this file (``cache=True``): the first import
+Compiled once per machine and cached next to this file (``cache=True``): the first use
 after an install compiles for a few seconds, later processes load the cache.
 """
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
-from .state import posts_of, school_sum
+from .state import posts_of, school_sum, segments_of
 
 
 def coaches_needed(model) -> np.ndarray:
@@ -40,8 +40,7 @@ def identify_coaches(model, schools: np.ndarray) -> None:
     posts = posts_of(schools, sc.start)
     signal = st.knowledge[posts] + st.shallow[posts] + model.rng.normal(0, cfg.identification_noise, posts.size)
     chosen = np.empty(posts.size, dtype=bool)
-    segments = np.concatenate([[0], np.cumsum(sc.n_staff[schools])])
-    kernels.top_per_school(signal, segments, coaches_needed(model)[schools], chosen)
+    kernels.top_per_school(signal, segments_of(schools, sc.start), coaches_needed(model)[schools], chosen)
     # A trained coach who is no longer chosen keeps the training but stops coaching.
     st.coach[posts] = chosen
 

@@ -31,7 +31,7 @@ from .config import load_config
 from .memory import check_memory, reuse_freed_memory
 from .metrics import model_reporters, school_panel, system_metrics
 from .schema import BrokeringMode, ConfigError, ModelConfig
-from .state import PartnershipState, posts_of, school_mean
+from .state import PartnershipState, posts_of, school_mean, segments_of
 
 EAGER_STAFF_AGENTS = 50_000  # above this, Staff agents are created on first use of model.staff_agents
 
@@ -202,8 +202,7 @@ class SchoolSystem(Model):
         if schools is None:
             return school_mean(st.effective(), sc.start)
         posts = posts_of(schools, sc.start)
-        sizes = sc.n_staff[schools]
-        return school_mean(st.knowledge[posts] + st.shallow[posts], np.concatenate([[0], np.cumsum(sizes)]))
+        return school_mean(st.knowledge[posts] + st.shallow[posts], segments_of(schools, sc.start))
 
     def entrant_level(self) -> float:
         return turnover.entrant_level(self)

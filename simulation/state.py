@@ -173,6 +173,11 @@ def posts_of(schools: np.ndarray, start: np.ndarray) -> np.ndarray:
     return np.arange(int(sizes.sum())) + offsets
 
 
+def segments_of(schools: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Where each school's posts begin in ``posts_of(schools, start)`` (plus the end)."""
+    return np.concatenate([[0], np.cumsum(start[schools + 1] - start[schools])])
+
+
 def school_sum(values: np.ndarray, start: np.ndarray) -> np.ndarray:
     """Sum of a staff array per school (posts are contiguous per school)."""
     if values.dtype == np.bool_:

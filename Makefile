@@ -69,7 +69,7 @@ browser:
 
 viz: $(STAMP) $(SOLARA_ASSETS_STAMP)
 	SOLARA_ASSETS_PROXY_CACHE_DIR="$(abspath $(SOLARA_ASSETS))" SOLARA_TELEMETRY_MIXPANEL_ENABLE=False \
-	  $(VENV)/bin/solara run simulation/app.py --host $(VIZ_HOST) --port $(VIZ_PORT) --no-open --production
+	  $(VENV)/bin/solara run simulation/viz/app.py --host $(VIZ_HOST) --port $(VIZ_PORT) --no-open --production
 
 test: $(SOLARA_ASSETS_STAMP) browser
 

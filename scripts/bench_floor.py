@@ -4,7 +4,7 @@ One call of :func:`floor_step` does, for every staff member, the work any model 
 careers must do at least once per step: ageing, learning from experience, learning from a
 random peer in the same school, a leaving hazard by experience, hiring into the vacated post,
 and school totals (``bincount``) stored as a per-step collection. Staff are stored sorted by
-school, as in ``simulation.state``. The same kernel serves for a year or a term (only ``dt``
+school, as in ``simulation.state.tables``. The same kernel serves for a year or a term (only ``dt``
 changes), so its cost is the floor for one ``SchoolSystem.step()`` per staff member.
 
     python scripts/bench_floor.py --staff 455000 --steps 90
@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from simulation.memory import reuse_freed_memory
+from simulation.state.memory import reuse_freed_memory
 
 EXPERIENCE_GAIN = 0.05  # pupil SD per year, early career
 EXPERIENCE_DECAY = 3.0  # years

@@ -22,7 +22,7 @@ import time
 import numpy as np
 from mesa import Agent, DataCollector, Model
 
-from simulation.memory import reuse_freed_memory
+from simulation.state.memory import reuse_freed_memory
 
 from bench_floor import EXPERIENCE_DECAY, EXPERIENCE_GAIN, HAZARD, KNOWLEDGE_SD, PEER_RATE
 

@@ -6,7 +6,7 @@
 
 Runs the real command, ``upconv -m scenario=london_challenge years=30 'seed=range(0,N)'
 hydra/launcher=joblib``, in a subprocess and times it, then collects the sweep
-(``simulation.collect``) and checks every run finished. Also times one run in-process,
+(``simulation.run.collect``) and checks every run finished. Also times one run in-process,
 split into simulation and writing (Parquet, PNG figure, summary), to show where the time
 goes. The projection to 1,000 runs is linear in the measured wall time per run after the
 sweep's start-up (measured separately with a one-run sweep), so it holds only on an
@@ -62,8 +62,8 @@ class LoadSampler(threading.Thread):
 
 
 def one_run(scenario: str, years: int) -> tuple[float, float]:
-    from simulation.config import load_config
-    from simulation.runner import simulate, write_run
+    from simulation.params.loading import load_config
+    from simulation.run.runner import simulate, write_run
 
     logging.getLogger("MESA").setLevel(logging.WARNING)
     cfg = load_config(scenario, "status_quo", seed=0, years=years)
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=None, help="sweep folder (default: a temporary one, removed)")
     p.add_argument("--figures", action="store_true", help="also write each run's attainment.png (off: write_figures=false)")
     args = p.parse_args(argv)
-    from simulation.collect import collect
+    from simulation.run.collect import collect
 
     sampler = LoadSampler()
     sampler.start()

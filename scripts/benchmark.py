@@ -154,7 +154,7 @@ def _info_worker(args: argparse.Namespace) -> dict:
     """Package versions and the scenario's mean posts per school (schools only: cheap)."""
     import numpy as np
 
-    from simulation.config import load_config
+    from simulation.params.loading import load_config
     from simulation.population import build_schools
 
     versions = {}

@@ -4,7 +4,7 @@
     .venv/bin/python scripts/load_viz.py [--sessions 20] [--duration 60] [--json PATH]
     make load-viz ARGS="--sessions 20 --duration 60 --json outputs/load_viz.json"
 
-Starts one `solara run simulation/app.py` on a free 127.0.0.1 port with the offline assets
+Starts one `solara run simulation/viz/app.py` on a free 127.0.0.1 port with the offline assets
 (<venv>/solara-assets, as `make viz` and tests/test_app_browser.py do), opens N browser
 sessions (one Chromium, one isolated context each, Debian's /usr/bin/chromium driven headless by
 Playwright's async API), lets each load the page (the teaching scenario, the page's default)
@@ -203,7 +203,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(log_path: Path, app: str = "simulation/app.py") -> tuple[subprocess.Popen, str]:
+def start_server(log_path: Path, app: str = "simulation/viz/app.py") -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "SOLARA_ASSETS_PROXY_CACHE_DIR": str(ASSET_DIR), "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     with open(log_path, "wb") as out:
@@ -497,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--step-timeout", type=float, default=30.0, help="a step that takes longer is an error (default 30 s)")
     ap.add_argument("--load-timeout", type=float, default=180.0, help="page load limit per session (default 180 s)")
     ap.add_argument("--target-p95", type=float, default=1.0, help="target p95 step latency, s (default 1)")
-    ap.add_argument("--app", default="simulation/app.py", help="the page to serve (default simulation/app.py)")
+    ap.add_argument("--app", default="simulation/viz/app.py", help="the page to serve (default simulation/viz/app.py)")
     ap.add_argument("--server-log", type=Path, help="keep the server's log in this file")
     ap.add_argument("--chromium", type=Path, default=CHROMIUM, help=f"browser binary (default {CHROMIUM})")
     args = ap.parse_args(argv)

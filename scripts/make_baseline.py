@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulation.compare import compare
+from simulation.run.compare import compare
 
 COLUMNS = ["mean_attainment", "p10_attainment", "p90_attainment", "top_decile_attainment", "frontier",
            "share_outstanding", "share_outstanding_supporting", "mean_km_capacity", "n_partnerships"]

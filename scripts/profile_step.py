@@ -14,8 +14,21 @@ import collections
 import functools
 import time
 
-from simulation import (absorption, agents, attainment, brokering, coaching, cpd, innovation, intervention,
-                        knowledge, leadership, moral_capital, partnerships, population, strategies, turnover)
+from simulation.mechanisms.within_school import absorption
+from simulation import agents
+from simulation.mechanisms.accountability import intervention
+from simulation.mechanisms.between_schools import brokering
+from simulation.mechanisms.between_schools import innovation
+from simulation.mechanisms.between_schools import moral_capital
+from simulation.mechanisms.between_schools import partnerships
+from simulation.mechanisms.outcomes import attainment
+from simulation.mechanisms.within_school import coaching
+from simulation.mechanisms.within_school import cpd
+from simulation.mechanisms.within_school import knowledge
+from simulation.mechanisms.within_school import leadership
+from simulation import population
+from simulation import strategies
+from simulation.mechanisms.within_school import turnover
 from simulation.model import SchoolSystem
 
 TIMED = [

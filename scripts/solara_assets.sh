@@ -3,7 +3,7 @@
 # browser visualiser works without access to a public CDN.
 #
 #   scripts/solara_assets.sh [DIR]        (default: .venv/solara-assets)
-#   SOLARA_ASSETS_PROXY_CACHE_DIR=DIR solara run simulation/app.py ...
+#   SOLARA_ASSETS_PROXY_CACHE_DIR=DIR solara run simulation/viz/app.py ...
 #
 # Solara 1.64 serves /_solara/cdn/<path> from $SOLARA_ASSETS_PROXY_CACHE_DIR/<path> and only
 # goes to the CDN for a file that is missing. The page asks for paths such as

@@ -6,9 +6,9 @@
     model.metrics()
 """
 
-from .config import load_config
-from .model import SchoolSystem
-from .schema import ConfigError, ModelConfig
+from simulation.model import SchoolSystem
+from simulation.params.loading import load_config
+from simulation.params.schema import ConfigError, ModelConfig
 
 __all__ = ["SchoolSystem", "ModelConfig", "ConfigError", "load_config"]
 __version__ = "0.1.0"

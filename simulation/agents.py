@@ -1,7 +1,7 @@
 """Mesa agents: schools, staff posts, the local authority (broker) and the inspectorate.
 
 Agents are the model's interface: each ``School`` and ``Staff`` is a thin view onto a row of
-the array state, so that the hot path stays vectorised (see ``simulation.state``). A
+the array state, so that the hot path stays vectorised (see ``simulation.state.tables``). A
 ``Staff`` agent is a *post*: when its holder leaves, the next holder takes the same row and
 agent. The two system actors own the schedule's decisions and call the vectorised
 mechanisms for every school at once.
@@ -14,11 +14,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from . import brokering, information, inspection, intervention, monitoring, strategies
-from .schema import Grade, PartnershipType
+from simulation.mechanisms.accountability import information
+from simulation.mechanisms.accountability import inspection
+from simulation.mechanisms.accountability import intervention
+from simulation.mechanisms.accountability import monitoring
+from simulation.mechanisms.between_schools import brokering
+from simulation import strategies
+from simulation.params.schema import Grade, PartnershipType
 
 if TYPE_CHECKING:
-    from .model import SchoolSystem
+    from simulation.model import SchoolSystem
 
 
 class School(Agent):

@@ -8,30 +8,28 @@ import numpy as np
 import pandas as pd
 from mesa import DataCollector, Model
 
-from . import (
-    absorption,
-    attainment,
-    brokering,
-    coaching,
-    cpd,
-    floor_standards,
-    information,
-    innovation,
-    inspection,
-    knowledge,
-    leadership,
-    moral_capital,
-    partnerships,
-    pilot,
-    population,
-    turnover,
-)
-from .agents import Inspectorate, LocalAuthority, School, Staff
-from .config import load_config
-from .memory import check_memory, reuse_freed_memory
-from .metrics import model_reporters, school_panel, system_metrics
-from .schema import BrokeringMode, ConfigError, ModelConfig
-from .state import PartnershipState, posts_of, school_mean, segments_of
+from simulation.mechanisms.accountability import floor_standards
+from simulation.mechanisms.accountability import information
+from simulation.mechanisms.accountability import inspection
+from simulation.mechanisms.between_schools import brokering
+from simulation.mechanisms.between_schools import innovation
+from simulation.mechanisms.between_schools import moral_capital
+from simulation.mechanisms.between_schools import partnerships
+from simulation.mechanisms.between_schools import pilot
+from simulation.mechanisms.outcomes import attainment
+from simulation.mechanisms.within_school import absorption
+from simulation.mechanisms.within_school import coaching
+from simulation.mechanisms.within_school import cpd
+from simulation.mechanisms.within_school import knowledge
+from simulation.mechanisms.within_school import leadership
+from simulation import population
+from simulation.agents import Inspectorate, LocalAuthority, School, Staff
+from simulation.measures.system import model_reporters, school_panel, system_metrics
+from simulation.mechanisms.within_school import turnover
+from simulation.params.loading import load_config
+from simulation.params.schema import BrokeringMode, ConfigError, ModelConfig
+from simulation.state.memory import check_memory, reuse_freed_memory
+from simulation.state.tables import PartnershipState, posts_of, school_mean, segments_of
 
 EAGER_STAFF_AGENTS = 50_000  # above this, Staff agents are created on first use of model.staff_agents
 

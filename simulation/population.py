@@ -14,9 +14,9 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import ndtr
 
-from . import kernels
-from .schema import ModelConfig
-from .state import SchoolState, StaffState, school_mean
+from simulation.mechanisms import kernels
+from simulation.params.schema import ModelConfig
+from simulation.state.tables import SchoolState, StaffState, school_mean
 
 CONTEXT_PULL_CORRELATION = 0.5
 

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import brokering, coaching
-from .schema import PartnershipType as PT
-from .schema import StrategyName, Targeting
-from .state import of_types
+from simulation.mechanisms.between_schools import brokering
+from simulation.mechanisms.within_school import coaching
+from simulation.params.schema import PartnershipType as PT
+from simulation.params.schema import StrategyName, Targeting
+from simulation.state.tables import of_types
 
 LEVERS = ("internal_coaching", "school_support", "external_networks", "innovation")
 NETWORK_TYPES = (PT.network, PT.trio, PT.peer_review)
@@ -181,7 +182,7 @@ def _spend_networks(model, days: float, already: float) -> float:
         brokering.broker_networks(model, members, groups, cfg.brokering, cfg.facilitation)
     rows = _funded_rows(model, NETWORK_TYPES)
     if cfg.peer_review and rows.size:
-        from .information import review
+        from simulation.mechanisms.accountability.information import review
 
         review(model, np.unique(np.concatenate([model.links.a[rows], model.links.b[rows]])))
     return max(0.0, rows.size * cost - already)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from scipy.stats import ks_2samp
 
-from simulation.compare import compare
+from simulation.run.compare import compare
 
 BASELINE = Path(__file__).parent / "data" / "baseline_regional.csv"
 COLUMNS = ["mean_attainment", "p10_attainment", "p90_attainment", "top_decile_attainment", "frontier",

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from simulation import population
-from simulation.config import load_config
-from simulation.state import school_mean
+from simulation.params.loading import load_config
+from simulation.state.tables import school_mean
 
 
 @pytest.fixture(scope="module")

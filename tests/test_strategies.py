@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from simulation import strategies
-from simulation.schema import PartnershipType as PT
+from simulation.params.schema import PartnershipType as PT
 
 STRATEGIES = ["status_quo", "reducing_disparity", "growing_the_top", "upwards_convergence"]
 

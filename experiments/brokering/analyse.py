@@ -12,7 +12,7 @@ report.md.
 
 from __future__ import annotations
 
-from simulation.reports import (arm_table, cli, compare_arms, final_medians, markdown, paired, start_line,
+from simulation.report.reports import (arm_table, cli, compare_arms, final_medians, markdown, paired, start_line,
                                 sweep_line, write_report)
 
 MODES = ["none", "self_selected", "data_informed", "school_improvement_groups"]

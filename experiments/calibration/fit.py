@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from simulation.config import load_config
 from simulation.model import SchoolSystem
-from simulation.schema import Grade, ModelConfig
+from simulation.params.loading import load_config
+from simulation.params.schema import Grade, ModelConfig
 
 YEARS = 9  # 2002.0 -> 2011.0
 
@@ -256,14 +256,14 @@ def round_sig(x: float, digits: int = 2) -> float:
     return float(f"{x:.{digits}g}")
 
 
-# --- start-of-run figures (simulation/calibration.py) under a parameter set -------------------
+# --- start-of-run figures (simulation/checks/calibration.py) under a parameter set -------------------
 
 def start_of_run(job: tuple[dict[str, Any], int]) -> dict[str, float]:
-    """``simulation.calibration.report`` on ``london_challenge`` with ``params`` applied: the
+    """``simulation.checks.calibration.report`` on ``london_challenge`` with ``params`` applied: the
     start-of-run figures (grades, turnover, variance shares, coaching effect) must stay put."""
     import functools
 
-    from simulation import calibration
+    from simulation.checks import calibration
 
     params, seed = job
     logging.getLogger("MESA").setLevel(logging.WARNING)

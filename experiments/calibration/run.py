@@ -283,7 +283,7 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
     w("")
     w("### Calibrated parameter values (the schema defaults)")
     w("")
-    w("These values are the schema defaults (`simulation/schema.py`, source \"calibrated to England 2002-2011 "
+    w("These values are the schema defaults (`simulation/params/schema.py`, source \"calibrated to England 2002-2011 "
       "(docs/calibration.md)\"); \"default before\" is the default when this procedure ran. The other free "
       "parameters keep their defaults, which the figures do not contradict. Machine-readable: "
       "`experiments/calibration/calibrated.json` (`parameters`).")
@@ -320,7 +320,7 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
     w("")
     w("### Start-of-run figures under both parameter sets")
     w("")
-    w(f"`simulation.calibration.report` on `london_challenge` with each parameter set applied, mean over seeds "
+    w(f"`simulation.checks.calibration.report` on `london_challenge` with each parameter set applied, mean over seeds "
       f"0–{args.start_seeds - 1} (± standard error); \"kept\" means the mean lies inside the tolerance of "
       "`tests/test_calibration.py`. That test averages seeds 0–2 only; their mean is shown too, because a noisier "
       "inspection makes the first grade shares vary more from seed to seed.")

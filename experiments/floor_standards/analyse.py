@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from simulation.reports import (arm_table, cli, compare_arms, final_medians, markdown, paired, start_line,
+from simulation.report.reports import (arm_table, cli, compare_arms, final_medians, markdown, paired, start_line,
                                 sweep_line, write_report)
 
 PANELS = ["floor", "share_below_floor", "p10_attainment", "top_decile_attainment"]

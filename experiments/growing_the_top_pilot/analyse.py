@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.plots import plt
-from simulation.reports import cli, markdown, save, sweep_line, write_report
+from simulation.report.plots import plt
+from simulation.report.reports import cli, markdown, save, sweep_line, write_report
 
 OUTCOMES = {"attainment": "% pupils reaching the benchmark", "knowledge": "mean staff knowledge (pupil SD)"}
 PRE_YEARS = 2.0

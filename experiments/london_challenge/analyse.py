@@ -11,7 +11,7 @@ another school), fans.png, convergence.png and report.md.
 
 from __future__ import annotations
 
-from simulation.reports import (arm_table, cli, compare_arms, markdown, paired, start_line, sweep_line, write_report)
+from simulation.report.reports import (arm_table, cli, compare_arms, markdown, paired, start_line, sweep_line, write_report)
 
 ARMS = ["status_quo", "upwards_convergence"]
 CHART = ["share_outstanding", "share_special_measures", "share_outstanding_supporting"]

@@ -1,4 +1,4 @@
-"""Reproduce March (1991) Figure 1 with ``simulation.march1991``.
+"""Reproduce March (1991) Figure 1 with ``simulation.docking.march1991``.
 
 Computes equilibrium code knowledge over p1 in 0.1..0.9 and p2 in
 {0.1, 0.5, 0.9} (m = 30, n = 50), then writes to ``--out``:
@@ -33,7 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from simulation.march1991 import figure1_table  # noqa: E402
+from simulation.docking.march1991 import figure1_table  # noqa: E402
 
 P1_VALUES = [round(0.1 * i, 1) for i in range(1, 10)]
 P2_VALUES = [0.1, 0.5, 0.9]

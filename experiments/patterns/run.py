@@ -2,7 +2,7 @@
 
     python experiments/patterns/run.py [--seeds 20] [--out outputs/patterns]
 
-The same experiments as tests/test_patterns.py (simulation/pattern_checks.py), reported
+The same experiments as tests/test_patterns.py (simulation/checks/pattern_checks.py), reported
 with their numbers: per pattern the figures compared, their means over seeds and the
 one-sided paired Wilcoxon p-value.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import wilcoxon
 
-from simulation import pattern_checks as pc
-from simulation.analysis import convergence_index
-from simulation.compare import compare
+from simulation.checks import pattern_checks as pc
+from simulation.measures.index import convergence_index
+from simulation.run.compare import compare
 
 STRATEGIES = ["status_quo", "reducing_disparity", "growing_the_top", "upwards_convergence"]
 

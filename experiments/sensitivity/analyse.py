@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulation.plots import plt
-from simulation.reports import folders, markdown, save, write_report
-from simulation.sweeps import morris_indices
+from simulation.report.plots import plt
+from simulation.report.reports import folders, markdown, save, write_report
+from simulation.run.sweeps import morris_indices
 
 OUTPUTS = {"uci": "index", "delta_mean": "Δmean", "delta_top": "Δtop decile", "delta_spread": "Δspread"}
 
@@ -58,7 +58,7 @@ def analyse(run_dir: Path, out: Path) -> list[Path]:
         markdown(ranked.set_index("parameter")[["mu_star", "mu_star_conf", "mu", "sigma"]]), "",
         "mu* of each component (Δspread enters the index with a minus sign):", "",
         markdown(ranks), "",
-        "Ranges sampled (simulation/sweeps.py, MORRIS_PARAMETERS):", "",
+        "Ranges sampled (simulation/run/sweeps.py, MORRIS_PARAMETERS):", "",
         ", ".join(f"`{n}` {lo:g}-{hi:g}" for n, (lo, hi) in zip(problem["names"], problem["bounds"])),
     ]
     return write_report(out, lines, paths)

@@ -5,7 +5,7 @@
 
 Composes the base configuration as ``upconv +experiment=sensitivity OVERRIDE ...`` would
 (upwards convergence, regional scenario, 30 years; e.g. ``scenario=teaching years=5`` for a
-quick look), samples a Morris design over ``simulation.sweeps.MORRIS_PARAMETERS``, and runs
+quick look), samples a Morris design over ``simulation.run.sweeps.MORRIS_PARAMETERS``, and runs
 every point for ``--seeds`` seeds (the same seeds at every point) in a process pool on all
 cores. Writes ``morris.parquet`` (one row per point x seed: parameter values, index and its
 components) and ``problem.json`` into outputs/experiments/sensitivity/<date_time>/ (or --out).
@@ -20,7 +20,7 @@ import json
 import time
 from pathlib import Path
 
-from simulation.sweeps import EXPERIMENTS_DIR, run_morris
+from simulation.run.sweeps import EXPERIMENTS_DIR, run_morris
 
 
 def main(argv=None) -> Path:

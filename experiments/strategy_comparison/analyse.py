@@ -12,8 +12,8 @@ convergence) and report.md.
 
 from __future__ import annotations
 
-from simulation.compare import STRATEGIES
-from simulation.reports import (arm_table, cli, compare_arms, grade_shares_figure, markdown, paired, start_line,
+from simulation.run.compare import STRATEGIES
+from simulation.report.reports import (arm_table, cli, compare_arms, grade_shares_figure, markdown, paired, start_line,
                                 sweep_line, write_report)
 
 COLUMNS = ["mean", "p10", "top_decile", "spread", "frontier", "outstanding", "special_measures", "uci", "resource_used"]
@@ -28,7 +28,7 @@ def analyse(table, out):
         "# Strategy comparison at equal cost", "", sweep_line(table), "", start_line(table), "",
         "## Upwards-convergence index", "",
         "UCI = Δmean + Δtop decile − Δspread, in percentage points of pupils reaching the benchmark, from the first "
-        "to the last year of a run (spread = P90 − P10 of schools; `simulation/analysis.py`). A strategy that raises "
+        "to the last year of a run (spread = P90 − P10 of schools; `simulation/measures/index.py`). A strategy that raises "
         "the mean by 5 points and the top decile by 3 and narrows the spread by 2 scores 10.", "",
         "## Final year, median over seeds", "",
         "Percentages of pupils reaching the benchmark (mean, p10, top decile), percentage points (spread), pupil SD "

@@ -38,9 +38,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from simulation.config import load_config  # noqa: E402
 from simulation.model import SchoolSystem  # noqa: E402
-from simulation.schema import ModelConfig  # noqa: E402
+from simulation.params.loading import load_config  # noqa: E402
+from simulation.params.schema import ModelConfig  # noqa: E402
 
 SCENARIO = "london_challenge"
 ARMS = ["upwards_convergence", "status_quo"]

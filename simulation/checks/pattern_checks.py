@@ -1,0 +1,118 @@
+"""Controlled experiments behind the eight patterns of the model brief (section 3).
+
+Each function runs arms of one experiment for one seed and returns the figures a pattern is
+judged on; ``tests/test_patterns.py`` turns them into paired statistical tests over 20
+seeds and ``experiments/patterns/run.py`` into the report in ``docs/patterns.md``. The arms
+only set up who gets what (a programme, a partnership, a lever); the outcomes come from the
+mechanisms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.mechanisms.between_schools.brokering import link
+from simulation.mechanisms.within_school import coaching
+from simulation.model import SchoolSystem
+from simulation.params.schema import PartnershipType as PT
+
+SCENARIO = "regional"
+PROGRAMME_YEARS = 3
+
+
+def weak_programme(seed: int, order: tuple[str, str]) -> tuple[float, float]:
+    """Weakest 20% of schools get a phase of external support and a phase of internal
+    coaching, in the given order, then nothing. Returns their mean knowledge gain at the end
+    of the programme and four years later (what they kept)."""
+    model = SchoolSystem(scenario=SCENARIO, strategy="status_quo", rng=seed, budget_days_per_school=0.0,
+                         spontaneous_support=0.0, self_selection_rate=0.0)
+    sc = model.schools
+    targets = np.argsort(sc.estimate)[: sc.n // 5]
+    strong = np.argsort(-sc.estimate)[: targets.size]
+    start = model.school_knowledge()[targets].mean()
+    phases = [order[0]] * PROGRAMME_YEARS + [order[1]] * PROGRAMME_YEARS + ["none"] * 4
+    results = []
+    for year, phase in enumerate(phases):
+        set_phase(model, phase, targets, strong)
+        model.run_years(1)
+        if year + 1 in (2 * PROGRAMME_YEARS, len(phases)):
+            results.append(model.school_knowledge()[targets].mean() - start)
+    return results[0], results[1]
+
+
+def set_phase(model, phase, targets, strong):
+    links = model.links
+    live = links.live()
+    links.end(live[links.funded[live]])
+    if phase == "external":
+        link(model, strong, targets, PT.support, brokered=True, facilitated=True, funded=True)
+    model.local_authority.allocate_budget = lambda: coach(model, targets if phase == "internal" else [])
+
+
+def coach(model, targets):
+    model.schools.reset_plan()
+    model.schools.coaching_days[targets] = coaching.full_cost(model)[targets]
+    return {}
+
+
+def supporting_share(seed: int, **overrides) -> tuple[float, float]:
+    model = SchoolSystem(scenario=SCENARIO, strategy="upwards_convergence", rng=seed, **overrides)
+    model.run_years(1)
+    early = model.metrics().share_outstanding_supporting.iloc[1:].mean()
+    model.run_years(9)
+    late = model.metrics().share_outstanding_supporting.iloc[-3:].mean()
+    return early, late
+
+
+def support_effect(seed: int) -> float:
+    """Strong schools split at random: half support a weak school for five years. Returns the
+    supporters' attainment change minus the non-supporters' (percentage points; attainment
+    averaged over a year to smooth cohort noise; 400 schools for power)."""
+    model = SchoolSystem(scenario="london_challenge", strategy="status_quo", rng=seed, spontaneous_support=0.0)
+    sc = model.schools
+    strong = np.argsort(-sc.estimate)[: sc.n // 5]
+    weak = np.argsort(sc.estimate)[: sc.n // 5]
+    supporters = model.rng.permutation(strong)[: strong.size // 2]
+    others = np.setdiff1d(strong, supporters)
+    link(model, supporters, weak[: supporters.size], PT.support, brokered=True, facilitated=True, funded=True)
+    before = sc.attainment.copy()
+    model.run_years(4)
+    after = np.zeros(sc.n)
+    for _ in range(model.cfg.steps_per_year):
+        model.step()
+        after += sc.attainment / model.cfg.steps_per_year
+    change = after - before
+    return 100 * (change[supporters].mean() - change[others].mean())
+
+
+def weak_gain(seed: int, brokering: str, **overrides) -> float:
+    model = SchoolSystem(scenario=SCENARIO, strategy="reducing_disparity", rng=seed, internal_coaching=0.0,
+                         school_support=1.0, brokering=brokering, **overrides)
+    weakest = np.argsort(model.schools.estimate)[: model.schools.n // 5]
+    before = model.schools.attainment[weakest].mean()
+    model.run_years(10)
+    return 100 * (model.schools.attainment[weakest].mean() - before)
+
+
+def mean_after(seed: int, strategy: str, years: int = 10, **overrides) -> float:
+    model = SchoolSystem(scenario=SCENARIO, strategy=strategy, rng=seed, **overrides)
+    model.run_years(years)
+    return 100 * model.metrics().mean_attainment.iloc[-1]
+
+
+def yearly_gains(seed: int, years: int = 4) -> np.ndarray:
+    """Knowledge gain per year of the weakest schools after support partnerships begin."""
+    model = SchoolSystem(scenario=SCENARIO, strategy="status_quo", rng=seed, budget_days_per_school=0.0,
+                         spontaneous_support=0.0, self_selection_rate=0.0)
+    sc = model.schools
+    targets = np.argsort(sc.estimate)[: sc.n // 5]
+    controls = np.argsort(sc.estimate)[sc.n // 5: 2 * (sc.n // 5)]
+    strong = np.argsort(-sc.estimate)[: targets.size]
+    link(model, strong, targets, PT.support, brokered=True, facilitated=True, funded=True)
+    gains, previous = [], model.school_knowledge()
+    for _ in range(years):
+        model.run_years(1)
+        now = model.school_knowledge()
+        gains.append((now - previous)[targets].mean() - (now - previous)[controls].mean())
+        previous = now
+    return np.array(gains)

@@ -1,0 +1,96 @@
+"""System metrics collected every step (model reporters of the Mesa DataCollector).
+
+Attainment metrics are shares of pupils reaching the benchmark, pupil-weighted across
+schools: ``mean_attainment``; ``sd_attainment``, ``p10_attainment``, ``p90_attainment``
+across schools; ``top_decile_attainment`` (mean of the best 10% of schools). ``frontier``
+is the best knowledge anyone holds (pupil SD). Grade shares are of schools; special measures
+are a subset of inadequate. ``share_outstanding_supporting`` is the share of outstanding
+schools releasing staff to support another school. ``resource_used`` is staff days from the
+strategy budget plus officer days, this step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.mechanisms.between_schools.moral_capital import supporting
+from simulation.params.schema import Grade
+
+
+def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cum, q * cum[-1])])
+
+
+def _weighted_sd(values: np.ndarray, weights: np.ndarray) -> float:
+    """As ``np.sqrt(np.cov(values, aweights=weights))``, without a BLAS call: a dot product wakes
+    OpenBLAS's threads, which then spin on the other core for the rest of the step."""
+    if values.size < 2:
+        return 0.0
+    total = weights.sum()
+    deviation = values - np.sum(weights * values) / total
+    return float(np.sqrt(np.sum(weights * deviation**2) / (total - np.sum(weights**2) / total)))
+
+
+def system_metrics(model) -> dict[str, float]:
+    sc = model.schools
+    att, w = sc.attainment, sc.pupils.astype(float)
+    top_n = max(1, int(np.ceil(0.1 * sc.n)))
+    grade_share = np.bincount(sc.grade, minlength=5)[1:] / sc.n
+    outstanding = sc.grade == Grade.outstanding
+    helping = supporting(model)
+    return {
+        "year": model.calendar_year,
+        "mean_attainment": float(np.average(att, weights=w)),
+        "sd_attainment": _weighted_sd(att, w),
+        "p10_attainment": float(np.quantile(att, 0.1)),
+        "p90_attainment": float(np.quantile(att, 0.9)),
+        "top_decile_attainment": float(np.sort(att)[-top_n:].mean()),
+        "frontier": float(model.frontier),
+        "mean_knowledge": float(model.mean_knowledge()),
+        "share_outstanding": float(grade_share[0]),
+        "share_good": float(grade_share[1]),
+        "share_requires_improvement": float(grade_share[2]),
+        "share_inadequate": float(grade_share[3]),
+        "share_special_measures": float(sc.special_measures.mean()),
+        "floor": float(model.floor),
+        "share_below_floor": float(model.below_floor.mean()),
+        "share_outstanding_supporting": float((outstanding & helping).sum() / max(outstanding.sum(), 1)),
+        "mean_moral_capital": float(sc.moral_capital.mean()),
+        "mean_km_capacity": float(sc.km_capacity.mean()),
+        "mean_leadership": float(sc.leadership.mean()),
+        "n_partnerships": float(model.links.count()),
+        "staff_days_used": float(model.staff_days_used),
+        "officer_days_used": float(model.officer_days_used),
+        "resource_used": float(model.staff_days_used + model.officer_days_used),
+        "own_staff_days": float(model.own_staff_days),
+        "interventions": float(model.interventions),
+    }
+
+
+
+
+def model_reporters() -> dict:
+    names = [
+        "year", "mean_attainment", "sd_attainment", "p10_attainment", "p90_attainment", "top_decile_attainment",
+        "frontier", "mean_knowledge", "share_outstanding", "share_good", "share_requires_improvement",
+        "share_inadequate", "share_special_measures", "floor", "share_below_floor",
+        "share_outstanding_supporting", "mean_moral_capital", "mean_km_capacity", "mean_leadership",
+        "n_partnerships", "staff_days_used", "officer_days_used", "resource_used", "own_staff_days",
+        "interventions",
+    ]
+    return {name: (lambda m, n=name: m.current_metrics[n]) for name in names}
+
+
+def school_panel(model) -> dict[str, np.ndarray]:
+    sc = model.schools
+    return {
+        "school": np.arange(sc.n), "attainment": sc.attainment.copy(), "grade": sc.grade.copy(),
+        "knowledge": model.school_knowledge(), "km_capacity": sc.km_capacity.copy(),
+        "moral_capital": sc.moral_capital.copy(), "leadership": sc.leadership.copy(),
+        "special_measures": sc.special_measures.copy(), "below_floor": model.below_floor.copy(),
+        "supporting": supporting(model), "degree": model.links.degree(sc.n),
+        "coaching_days": sc.coaching_days.copy(), "external_gain": sc.external_gain.copy(),
+        "pilot": sc.pilot.copy(), "secondary": sc.secondary.copy(), "pupils": sc.pupils.copy(),
+    }

@@ -1,0 +1,89 @@
+"""Inspection: grades outstanding / good / requires improvement / inadequate, a rising bar.
+
+Encodes the inspectorate of the brief: schools are inspected on a cycle that is shorter the
+weaker the last grade; the judgement sees teaching quality (mean effective staff knowledge)
+plus part of the intake context, with noise; special measures are the inadequate schools
+without the leadership capacity to improve. The grade boundaries sit on the absolute
+knowledge scale and rise by ``bar_rise`` at every framework revision (Berwick: "the Ofsted
+framework had been revised several times and the challenge has increased with each
+iteration"), so a school that stands still slips. The starting boundaries are set so that
+the first judgements reproduce the grade stock of August 2011 (20/50/28/2).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.params.schema import Grade
+
+
+def judge(model, schools: np.ndarray) -> np.ndarray:
+    return _grade(model, _seen(model, schools))
+
+
+def _seen(model, schools: np.ndarray) -> np.ndarray:
+    """What an inspection sees: teaching quality, part of the intake context, and noise."""
+    cfg = model.cfg.inspection
+    seen = model.school_knowledge(schools) + cfg.context_bias * model.schools.context[schools]
+    return seen + model.rng.normal(0, cfg.noise, schools.size)
+
+
+def _grade(model, seen: np.ndarray) -> np.ndarray:
+    # boundaries are ascending for inadequate|RI, RI|good, good|outstanding
+    return 4 - np.searchsorted(model.grade_boundaries, seen, side="right")
+
+
+def initial_boundaries(shares: list[float], seen: np.ndarray) -> np.ndarray:
+    """Boundaries at which judgements ``seen`` give the grade stock ``shares`` (outstanding first)."""
+    _, good, ri, inadequate = shares
+    return np.quantile(seen, np.cumsum([inadequate, ri, good]))
+
+
+def first_inspections(model) -> None:
+    """Every school is judged once; the first boundaries are placed on these judgements, so the
+    starting grade stock is the configured one whatever the inspection noise."""
+    sc = model.schools
+    everyone = np.arange(sc.n)
+    seen = _seen(model, everyone)
+    model.grade_boundaries = initial_boundaries(model.cfg.inspection.initial_shares, seen)
+    _record(model, everyone, _grade(model, seen))
+    cycle = np.asarray(model.cfg.inspection.cycle_years)[sc.grade - 1]
+    sc.next_inspection = model.rng.random(sc.n) * cycle  # stagger the cycle
+
+
+def inspect(model) -> None:
+    sc = model.schools
+    due = np.flatnonzero(sc.next_inspection <= model.years_elapsed)
+    if due.size == 0:
+        return
+    previous = sc.grade[due].copy()
+    _record(model, due, judge(model, due))
+    model.inspection_log.append((model.years_elapsed, due, previous, sc.grade[due].copy()))
+    cycle = np.asarray(model.cfg.inspection.cycle_years)[sc.grade[due] - 1]
+    sc.next_inspection[due] = model.years_elapsed + cycle * model.rng.uniform(0.8, 1.2, due.size)
+
+
+def _record(model, schools: np.ndarray, grades: np.ndarray) -> None:
+    sc = model.schools
+    sc.grade[schools] = grades
+    weak_leadership = sc.leadership[schools] < model.cfg.inspection.special_measures_leadership
+    sc.special_measures[schools] = (grades == Grade.inadequate) & weak_leadership
+
+
+def revise_framework(model) -> None:
+    """Each revision raises every boundary: 'outstanding' means more than it did."""
+    model.grade_boundaries = model.grade_boundaries + model.cfg.inspection.bar_rise
+    model.framework_revisions += 1
+
+
+def transition_rates(model) -> dict[str, float]:
+    """Share of outstanding schools no longer outstanding at the next inspection, and share of
+    inadequate schools reaching good or better (compare: 55% and 20% in England)."""
+    prev = np.concatenate([p for _, _, p, _ in model.inspection_log]) if model.inspection_log else np.array([])
+    new = np.concatenate([n for _, _, _, n in model.inspection_log]) if model.inspection_log else np.array([])
+    out_prev = prev == Grade.outstanding
+    inad_prev = prev == Grade.inadequate
+    return {
+        "outstanding_lost": float((new[out_prev] != Grade.outstanding).mean()) if out_prev.any() else float("nan"),
+        "inadequate_to_good": float((new[inad_prev] <= Grade.good).mean()) if inad_prev.any() else float("nan"),
+    }

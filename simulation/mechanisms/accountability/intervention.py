@@ -1,0 +1,66 @@
+"""Intervention where progress remains a concern, limited by officer capacity.
+
+Encodes Ainscow's fourth task: officers decide "whether an individual school has, in fact,
+got the leadership capacity to move their organisations forward, even with the support they
+are receiving"; where not, they "use their powers of intervention" (new leadership, a
+sponsor, a forced partnership). Candidates are schools in special measures, then schools
+below the floor that are not good, weakest first by the authority's estimate. Each
+intervention costs ``days_per_intervention`` officer days spread over a year, so capacity
+limits how many schools are reached; an intervened school is not intervened again for three years. The
+school gets new leadership (capacity drawn around ``leadership_after``) and, where a strong
+school has room and agrees (moral capital), a sponsor who supports it for two years.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.mechanisms.between_schools.brokering import has_room, link, willing_supporters
+from simulation.params.schema import PartnershipType as PT
+
+COOLDOWN_YEARS = 3.0  # no new intervention in the same school for this long
+ENGAGEMENT_YEARS = 1.0  # an intervention's officer days are spread over this time
+SPONSOR_YEARS = 2.0  # a sponsor's support partnership ends after this long
+
+
+def candidates(model) -> np.ndarray:
+    sc = model.schools
+    eligible = (sc.intervened_until < model.years_elapsed) & (sc.special_measures | (model.below_floor & (sc.grade >= 3)))
+    idx = np.flatnonzero(eligible)
+    # special measures first, then weakest estimate first
+    return idx[np.lexsort((sc.estimate[idx], ~sc.special_measures[idx]))]
+
+
+def ongoing_cost(model) -> float:
+    """Officer days this step for interventions still running (each lasts a year)."""
+    sc, cfg = model.schools, model.cfg.intervention
+    running = sc.intervened_until - COOLDOWN_YEARS + ENGAGEMENT_YEARS > model.years_elapsed
+    return float(running.sum()) * cfg.days_per_intervention * model.dt / ENGAGEMENT_YEARS
+
+
+def intervene(model, officer_days: float) -> float:
+    """Keep running interventions going and start new ones while officer days allow; returns days used."""
+    cfg, sc = model.cfg.intervention, model.schools
+    ongoing = ongoing_cost(model)
+    per_step = cfg.days_per_intervention * model.dt / ENGAGEMENT_YEARS
+    n = max(int((officer_days - ongoing) // per_step), 0)
+    targets = candidates(model)[:n]
+    if targets.size == 0:
+        return min(ongoing, officer_days)
+    new_leadership = np.clip(model.rng.normal(cfg.leadership_after, 0.1, targets.size), 0.05, 0.95)
+    sc.leadership[targets] = np.maximum(sc.leadership[targets], new_leadership)
+    sc.intervened_until[targets] = model.years_elapsed + COOLDOWN_YEARS
+    _sponsor(model, targets)
+    model.interventions += targets.size
+    return ongoing + targets.size * per_step
+
+
+def _sponsor(model, targets: np.ndarray) -> None:
+    sc = model.schools
+    room = has_room(model)
+    sponsors = np.flatnonzero(room & (sc.grade <= 2))
+    sponsors = willing_supporters(model, sponsors[np.argsort(-sc.estimate[sponsors], kind="stable")])[: targets.size]
+    n = min(sponsors.size, targets.size)
+    if n:
+        link(model, sponsors[:n], targets[:n], PT.support, brokered=True, facilitated=False,
+             until=model.years_elapsed + SPONSOR_YEARS)

@@ -1,0 +1,262 @@
+"""Brokering partnerships: who partners with whom.
+
+Encodes Ainscow's second task of the local authority, "brokering partnerships": matching
+"areas of concern" with "human resources that can be drawn on", and the contrast he draws
+between partnerships based on "evidence about each other's strengths and weaknesses" and
+"cosy relationships that have no impact on outcomes". Modes:
+
+* ``none`` – nobody arranges partnerships; only spontaneous collaboration happens.
+* ``self_selected`` – a school picks a near, similar partner (proximity and similarity
+  weighted): cosy, often low-leverage, and the best knowledge may be far away.
+* ``data_informed`` – the broker pairs the neediest with the strongest available by its
+  (noisy) estimate of school quality, regardless of distance ("rooted in localities, not
+  bounded by them", Chhatwal 2020).
+* ``school_improvement_groups`` – every school is in one mixed group (Central South Wales:
+  groups of about 10 primaries or 6 secondaries); pairs and trios are brokered inside the
+  group by data, with a trained facilitator per group.
+
+Strong schools agree to support with probability equal to their moral capital.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.mechanisms import kernels
+from simulation.mechanisms.between_schools.partnerships import INITIAL_DEPTH
+from simulation.params.schema import BrokeringMode as BM
+from simulation.params.schema import PartnershipType as PT
+
+SIMILARITY_SCALE = 0.05  # pupil SD: how strongly self-selection prefers similar schools
+
+
+def has_room(model) -> np.ndarray:
+    return model.links.degree(model.schools.n) < model.cfg.partnership.max_partnerships
+
+
+def choose(model, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.ndarray:
+    """A partner for each seeker (or -1), each candidate used at most once."""
+    partner = np.full(seekers.size, -1, dtype=np.int64)
+    if mode == BM.none or seekers.size == 0 or candidates.size == 0:
+        return partner
+    est = model.schools.estimate
+    if mode == BM.self_selected:
+        return _self_select(model, seekers, candidates)
+    # the neediest seeker first takes the strongest free candidate (within its group for SIGs)
+    order = np.argsort(est[seekers], kind="stable")
+    pool = candidates[np.argsort(-est[candidates], kind="stable")]
+    return kernels.greedy_match(seekers, order, pool, model.schools.sig, mode == BM.school_improvement_groups)
+
+
+def _self_select(model, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Each seeker picks a free candidate with weight exp(-distance/proximity_scale) *
+    exp(-|estimate difference|/SIMILARITY_SCALE): near and similar, i.e. "cosy".
+
+    Exact sampling without a weight vector per seeker: a candidate is proposed from the
+    similarity kernel alone (prefix sums over candidates sorted by estimate, O(log n)) and
+    accepted with probability exp(-distance/scale); a rejected, taken or self proposal is
+    redrawn. Within a round the earliest seeker wins a contested candidate.
+    """
+    partner = np.full(seekers.size, -1, dtype=np.int64)
+    if seekers.size == 0 or candidates.size == 0:
+        return partner
+    sc, rng = model.schools, model.rng
+    scale = model.cfg.partnership.proximity_scale
+    order = _by_estimate(model, candidates)
+    est = sc.estimate[candidates][order]
+    mid = est[est.size // 2]  # keeps the exponentials in range
+    cum_left = np.concatenate([[0.0], np.cumsum(np.exp((est - mid) / SIMILARITY_SCALE))])
+    cum_right = np.concatenate([np.cumsum(np.exp(-(est - mid) / SIMILARITY_SCALE)[::-1])[::-1], [0.0]])
+    free = np.ones(candidates.size, dtype=bool)
+    pending = np.arange(seekers.size)
+    for _ in range(MAX_ROUNDS):
+        if pending.size == 0 or not _any_choice(free, candidates, seekers[pending]):
+            break
+        # PROPOSALS draws per pending seeker; its first acceptable one counts, as if drawn in turn
+        who = np.repeat(pending, PROPOSALS)
+        s = seekers[who]
+        j = _propose(rng, sc.estimate[s], est, mid, cum_left, cum_right, order)
+        c = candidates[j]
+        near = rng.random(who.size) < np.exp(-np.hypot(sc.x[c] - sc.x[s], sc.y[c] - sc.y[s]) / scale)
+        ok = np.flatnonzero(free[j] & (c != s) & near)
+        _, first_per_seeker = np.unique(who[ok], return_index=True)
+        ok = ok[first_per_seeker]  # ordered by seeker
+        _, first = np.unique(j[ok], return_index=True)  # earliest seeker wins a collision
+        won = ok[first]
+        partner[who[won]] = c[won]
+        free[j[won]] = False
+        pending = np.setdiff1d(pending, who[won], assume_unique=True)
+    return partner
+
+
+MAX_ROUNDS = 500
+PROPOSALS = 8
+
+
+def _by_estimate(model, candidates: np.ndarray) -> np.ndarray:
+    """Positions in ``candidates`` (distinct schools) from the lowest estimate to the highest,
+    read off the term's ranking of all schools instead of sorting again (exact ties, which
+    continuous estimates practically never have, in the ranking's order)."""
+    position = np.full(model.schools.n, -1)
+    position[candidates] = np.arange(candidates.size)
+    ranked = position[model.estimate_order]
+    return ranked[ranked >= 0]
+
+
+def _propose(rng, value, est, mid, cum_left, cum_right, order) -> np.ndarray:
+    """Candidate indices drawn with weight exp(-|estimate - value| / SIMILARITY_SCALE)."""
+    n = est.size
+    k = np.searchsorted(est, value)  # candidates [0, k) lie below value, [k, n) at or above
+    left = np.exp(-(value - mid) / SIMILARITY_SCALE) * cum_left[k]
+    right = np.exp((value - mid) / SIMILARITY_SCALE) * cum_right[k]
+    go_left = rng.random(value.size) * (left + right) < left
+    u = rng.random(value.size)
+    i_left = np.searchsorted(cum_left, u * cum_left[k], side="right") - 1
+    # cum_right[j] is the mass of candidates j..n-1 (decreasing): take the last j whose tail
+    # mass still reaches the draw
+    i_right = np.searchsorted(-cum_right, -(1 - u) * cum_right[k], side="right") - 1
+    idx = np.where(go_left, np.clip(i_left, 0, n - 1), np.clip(i_right, np.minimum(k, n - 1), n - 1))
+    return order[idx]
+
+
+def _any_choice(free: np.ndarray, candidates: np.ndarray, seekers: np.ndarray) -> bool:
+    """Whether some pending seeker still has a free candidate other than itself."""
+    n_free = int(free.sum())
+    return n_free > 1 or (n_free == 1 and not np.all(candidates[free][0] == seekers))
+
+
+def leverage_draw(model, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
+    cfg = model.cfg.partnership
+    p = cfg.high_leverage_brokered if brokered else cfg.high_leverage_self_selected
+    if facilitated:
+        p = min(1.0, p + 0.1)
+    return model.rng.random(n) < p
+
+
+def link(model, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facilitated: bool,
+         group: np.ndarray | None = None, funded: bool = False, until: float = np.inf) -> np.ndarray:
+    """Create partnerships ``a``-``b`` (``a`` supports ``b`` for support links)."""
+    keep = _admissible(model, a, b)
+    a, b = a[keep], b[keep]
+    group = group[keep] if group is not None else None
+    if brokered:
+        model.officer_days_used += model.cfg.intervention.brokering_days * a.size
+    return model.links.add(
+        a, b, int(ptype), depth=float(INITIAL_DEPTH[int(ptype)]),
+        high_leverage=leverage_draw(model, a.size, brokered, facilitated), facilitated=facilitated,
+        brokered=brokered, start_quality=model.schools.estimate[b], group=group, funded=funded,
+        until=until)
+
+
+ASK_INTERVAL_YEARS = 1.0  # a school that declined is not asked again for a year
+
+
+def _admissible(model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which proposed links to create: no self-links, no pair twice (also within the batch),
+    and nobody beyond ``max_partnerships``."""
+    links, n = model.links, model.schools.n
+    rows = links.live()
+    degree = links.degree(n, rows)
+    proposed = np.zeros(n, dtype=bool)
+    proposed[a[a >= 0]] = True
+    near = rows[proposed[links.a[rows]] | proposed[links.b[rows]]]  # only these can duplicate a proposal
+    existing = np.minimum(links.a[near], links.b[near]) * n + np.maximum(links.a[near], links.b[near])
+    keys = np.minimum(a, b) * n + np.maximum(a, b)
+    candidate = (a >= 0) & (b >= 0) & (a != b) & ~np.isin(keys, existing)
+    limit = model.cfg.partnership.max_partnerships
+    keep = np.zeros(a.size, dtype=bool)
+    seen: set[int] = set()
+    for i in np.flatnonzero(candidate).tolist():  # proposals per step are few
+        x, y, key = int(a[i]), int(b[i]), int(keys[i])
+        if key in seen or degree[x] >= limit or degree[y] >= limit:
+            continue
+        keep[i] = True
+        seen.add(key)
+        degree[x] += 1
+        degree[y] += 1
+    return keep
+
+
+def willing_supporters(model, candidates: np.ndarray) -> np.ndarray:
+    """Strong schools asked to support agree with probability equal to their moral capital."""
+    sc = model.schools
+    candidates = candidates[sc.asked_until[candidates] <= model.years_elapsed]
+    agree = model.rng.random(candidates.size) < sc.moral_capital[candidates]
+    sc.asked_until[candidates[~agree]] = model.years_elapsed + ASK_INTERVAL_YEARS
+    return candidates[agree]
+
+
+def broker_support(model, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, facilitated: bool) -> int:
+    """Ask strong schools to support weaker ones; returns the partnerships created (budget-funded)."""
+    willing = willing_supporters(model, suppliers)
+    partner = choose(model, receivers, willing, mode)
+    rows = link(model, partner, receivers, PT.support, brokered=mode != BM.self_selected, facilitated=facilitated,
+                funded=True)
+    return rows.size
+
+
+def broker_networks(model, members: np.ndarray, n_groups: int, mode: BM, facilitated: bool) -> int:
+    """Form ``n_groups`` networks (trios by default) among ``members``; returns links created."""
+    size = model.cfg.partnership.network_size
+    if mode == BM.none or members.size < 2 or n_groups <= 0:
+        return 0
+    members = members[: n_groups * size]
+    if mode == BM.self_selected:
+        # nearby schools group together
+        members = members[np.lexsort((model.schools.y[members], np.round(model.schools.x[members] * 4)))]
+    elif mode == BM.data_informed:
+        # similar levels, regardless of distance (Growing the Top trios spanned 200 miles)
+        members = members[np.argsort(-model.schools.estimate[members], kind="stable")]
+    else:
+        members = members[np.argsort(model.schools.sig[members], kind="stable")]
+    a_list, b_list, g_list = [], [], []
+    for g in range(0, members.size, size):
+        group = members[g : g + size]
+        gid = model.next_group_id()
+        for i in range(group.size):
+            for j in range(i + 1, group.size):
+                a_list.append(group[i]), b_list.append(group[j]), g_list.append(gid)
+    ptype = PT.trio if size == 3 else PT.network
+    rows = link(model, np.array(a_list, dtype=np.int64), np.array(b_list, dtype=np.int64), ptype,
+                brokered=mode != BM.self_selected, facilitated=facilitated, group=np.array(g_list, dtype=np.int64),
+                funded=True)
+    return rows.size
+
+
+def spontaneous_collaboration(model) -> None:
+    """Schools form self-selected collaboratives at a low rate and pay for them themselves."""
+    cfg = model.cfg.partnership
+    p = 1 - (1 - cfg.self_selection_rate) ** model.dt
+    room = has_room(model)
+    seekers = np.flatnonzero(room & (model.rng.random(model.schools.n) < p))
+    partner = _self_select(model, seekers, np.flatnonzero(room))
+    rows = link(model, seekers, partner, PT.collaborative, brokered=False, facilitated=False)
+    model.own_staff_days += 2 * cfg.days_per_term * rows.size
+
+
+def spontaneous_support(model) -> None:
+    """Willing outstanding schools offer support unasked, to a weaker school nearby."""
+    sc, mc = model.schools, model.cfg.moral_capital
+    p = 1 - (1 - mc.spontaneous_support * sc.moral_capital) ** model.dt
+    room = has_room(model)
+    offering = np.flatnonzero((sc.grade == 1) & room & (model.rng.random(sc.n) < p))
+    if offering.size == 0:
+        return
+    weak = np.flatnonzero((sc.grade >= 3) & room)
+    receivers = _self_select(model, offering, weak)
+    rows = link(model, offering, receivers, PT.support, brokered=False, facilitated=False)
+    model.own_staff_days += 2 * model.cfg.partnership.days_per_term * rows.size
+
+
+def assign_sigs(model) -> None:
+    """Mixed school improvement groups: each phase sorted by estimate and dealt round-robin."""
+    sc, cfg = model.schools, model.cfg.sig
+    next_id = 0
+    for secondary, size in ((False, cfg.primary_group_size), (True, cfg.secondary_group_size)):
+        idx = np.flatnonzero(sc.secondary == secondary)
+        if idx.size == 0:
+            continue
+        n_groups = max(1, int(round(idx.size / size)))
+        idx = idx[np.argsort(sc.estimate[idx], kind="stable")]
+        sc.sig[idx] = next_id + np.arange(idx.size) % n_groups
+        next_id += n_groups

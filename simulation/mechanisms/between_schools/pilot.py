@@ -1,0 +1,68 @@
+"""The Growing the Top pilot: trios of stand-out schools, facilitated, for one year.
+
+Encodes Matthews and Killick (2020): 21 "stand-out" schools, selected by an outstanding
+judgement and attainment and progress above average two years running, grouped in seven
+trios "taking account of geographical spread" (no near neighbours; one trio spanned 200
+miles), each school giving six days a year per leader (three trio visits, three cohort
+events), every visit chaired by a trained facilitator. Here: at ``start_after_years`` (or
+once two years of results exist, if later) the
+``3 * n_trios`` eligible schools with the highest two-year attainment are chosen (all
+eligible ones if fewer), spread over trios by their east-west position so that trio
+partners are far apart, and linked by facilitated, high-leverage trio partnerships that end
+after ``duration_years``. The schools pay with their own days. Whether the trios gain is
+left to the partnership mechanisms (``simulation.mechanisms.between_schools.partnerships``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.mechanisms.between_schools.brokering import link
+from simulation.params.schema import Grade
+from simulation.params.schema import PartnershipType as PT
+
+
+def eligible(model) -> np.ndarray:
+    """Outstanding schools above the mean attainment in each of the last two years."""
+    sc = model.schools
+    if len(model.yearly_attainment) < 2:
+        return np.empty(0, dtype=np.int64)
+    above = [year > np.average(year, weights=sc.pupils) for year in model.yearly_attainment[-2:]]
+    return np.flatnonzero((sc.grade == Grade.outstanding) & above[0] & above[1])
+
+
+def start_pilot(model) -> None:
+    cfg = model.cfg.pilot
+    if cfg.n_trios == 0 or model.pilot_started or model.years_elapsed + 1e-9 < cfg.start_after_years:
+        return
+    if len(model.yearly_attainment) < 2:
+        return  # the selection filters need two years of results: start as soon as they exist
+    model.pilot_started = True
+    sc = model.schools
+    pool = eligible(model)
+    two_year = sum(model.yearly_attainment[-2:])
+    chosen = pool[np.argsort(-two_year[pool], kind="stable")][: 3 * cfg.n_trios]
+    n_trios = chosen.size // 3
+    if n_trios == 0:
+        return
+    chosen = chosen[: 3 * n_trios]
+    chosen = chosen[np.argsort(sc.x[chosen], kind="stable")]
+    trios = chosen.reshape(3, n_trios).T  # trio i takes the i-th school of each third: far apart
+    a = np.concatenate([trios[:, 0], trios[:, 0], trios[:, 1]])
+    b = np.concatenate([trios[:, 1], trios[:, 2], trios[:, 2]])
+    group = np.tile(np.array([model.next_group_id() for _ in range(n_trios)]), 3)
+    link(model, a, b, PT.trio, brokered=True, facilitated=True, group=group,
+         until=model.years_elapsed + cfg.duration_years)
+    live = model.links.live()
+    trio_rows = live[np.isin(model.links.group[live], group)]
+    model.links.high_leverage[trio_rows] = True  # structured visits with a facilitator
+    sc.pilot[trios.ravel()] = True
+
+
+def pilot_days(model) -> float:
+    """Own staff days the pilot schools spend this step."""
+    if not model.schools.pilot.any():
+        return 0.0
+    cfg = model.cfg.pilot
+    running = model.years_elapsed < cfg.start_after_years + cfg.duration_years
+    return float(model.schools.pilot.sum()) * cfg.days_per_school * model.dt if running else 0.0

@@ -24,6 +24,8 @@ authority's noisy estimate, never from the true state.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from simulation.mechanisms.between_schools import brokering
@@ -34,6 +36,44 @@ from simulation.state.tables import of_types
 
 LEVERS = ("internal_coaching", "school_support", "external_networks", "innovation")
 NETWORK_TYPES = (PT.network, PT.trio, PT.peer_review)
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A compared strategy: its config file ``conf/strategy/<name>.yaml``, how it is named and
+    coloured wherever it is shown, and what it does in plain words (the browser page's text)."""
+
+    name: str
+    label: str
+    colour: str
+    summary: str
+
+
+# The one list of compared strategies, in the order they are shown (config files hold the levers).
+STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
+    Strategy("status_quo", "Status quo", "#777777",
+             "Accountability on its own: inspection, floor standards and local-authority intervention. The "
+             "discretionary budget (the same number of staff days per school for every strategy) goes on "
+             "low-leverage CPD - courses, conferences and documents - spread thinly over every school. Nobody "
+             "brokers partnerships: schools pick partners themselves, usually near and similar ones, and such "
+             "links rarely change practice."),
+    Strategy("reducing_disparity", "Reducing disparity", "#1f77b4",
+             "Resources go to the weakest schools only: internal coaching (60% of the budget) and support from "
+             "strong schools, which release expert staff to work alongside them (40%). The local authority uses "
+             "data to match each weakness with a strength, and a facilitator supports the partnerships. The "
+             "strongest schools get nothing beyond the status quo."),
+    Strategy("growing_the_top", "Growing the top", "#ff7f0e",
+             "Resources go to the strongest schools only: external networks such as facilitated trios and peer "
+             "review (60% of the budget) and structured innovation and research engagement (40%), which push the "
+             "best practice in the system further. The weakest schools get nothing beyond the status quo."),
+    Strategy("upwards_convergence", "Upwards convergence", "#2ca02c",
+             "Both strands, staged by each school's readiness: a school first builds internal coaching until its "
+             "knowledge-management capacity reaches the readiness threshold, and only then takes part in external "
+             "links - support from a stronger school if it is weak, networks and innovation if it is strong. "
+             "Strong schools support weak ones, so the top keeps rising while the bottom catches up. Budget: 35% "
+             "coaching, 25% school support, 25% networks, 15% innovation; partnerships are brokered from data, "
+             "facilitated and peer-reviewed."),
+)}
 
 
 def budget_per_step(model) -> float:
@@ -211,4 +251,4 @@ SPEND = {
 }
 
 
-__all__ = ["allocate", "budget_per_step", "StrategyName"]
+__all__ = ["allocate", "budget_per_step", "StrategyName", "Strategy", "STRATEGIES"]

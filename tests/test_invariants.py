@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from simulation import SchoolSystem
+from simulation.strategies import STRATEGIES as REGISTRY
 from simulation.strategies import budget_per_step
 
-STRATEGIES = ["status_quo", "reducing_disparity", "growing_the_top", "upwards_convergence"]
+STRATEGIES = list(REGISTRY)
 BROKERING = ["none", "self_selected", "data_informed", "school_improvement_groups"]
 
 configs = st.fixed_dictionaries({

@@ -122,3 +122,11 @@ def test_spend_is_recorded_by_lever(small_model):
     m.step()
     assert set(m.spend) == set(strategies.LEVERS) | {"low_leverage_cpd"}
     assert m.staff_days_used == pytest.approx(_budget(m))
+
+
+def test_registry_matches_the_strategy_configs():
+    from simulation.params.loading import available
+    from simulation.strategies import STRATEGIES
+
+    assert sorted(STRATEGIES) == available("strategy")
+    assert len({s.colour for s in STRATEGIES.values()}) == len(STRATEGIES)

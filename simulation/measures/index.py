@@ -16,12 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-SUMMARY_COLUMNS = [
-    "mean_attainment", "sd_attainment", "p10_attainment", "p90_attainment", "top_decile_attainment", "frontier",
-    "share_outstanding", "share_good", "share_requires_improvement", "share_inadequate", "share_special_measures",
-    "share_below_floor", "share_outstanding_supporting", "mean_moral_capital", "mean_km_capacity",
-    "n_partnerships", "resource_used",
-]
+from simulation.measures.registry import SUMMARY_METRICS
+
 
 
 def spread(df: pd.DataFrame) -> pd.Series:
@@ -46,7 +42,7 @@ def convergence_index(df: pd.DataFrame) -> float:
 
 def final_summary(df: pd.DataFrame) -> dict[str, float]:
     last = df.iloc[-1]
-    out = {name: float(last[name]) for name in SUMMARY_COLUMNS if name in df}
+    out = {name: float(last[name]) for name in SUMMARY_METRICS if name in df}
     out["year"] = float(last["year"])
     out.update(convergence_components(df))
     out["upwards_convergence_index"] = convergence_index(df)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.mechanisms.between_schools.moral_capital import supporting
+from simulation.measures.registry import METRICS
 from simulation.params.schema import Grade
 
 
@@ -69,18 +70,9 @@ def system_metrics(model) -> dict[str, float]:
     }
 
 
-
-
 def model_reporters() -> dict:
-    names = [
-        "year", "mean_attainment", "sd_attainment", "p10_attainment", "p90_attainment", "top_decile_attainment",
-        "frontier", "mean_knowledge", "share_outstanding", "share_good", "share_requires_improvement",
-        "share_inadequate", "share_special_measures", "floor", "share_below_floor",
-        "share_outstanding_supporting", "mean_moral_capital", "mean_km_capacity", "mean_leadership",
-        "n_partnerships", "staff_days_used", "officer_days_used", "resource_used", "own_staff_days",
-        "interventions",
-    ]
-    return {name: (lambda m, n=name: m.current_metrics[n]) for name in names}
+    """One DataCollector reporter per registered metric, reading the step's computed values."""
+    return {name: (lambda m, n=name: m.current_metrics[n]) for name in METRICS}
 
 
 def school_panel(model) -> dict[str, np.ndarray]:

@@ -8,13 +8,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from simulation.strategies import STRATEGIES  # noqa: E402
+
 GRADE_COLUMNS = {
     "share_outstanding": ("outstanding", "#1a9850"), "share_good": ("good", "#91cf60"),
     "share_requires_improvement": ("requires improvement", "#fc8d59"),
     "share_inadequate": ("inadequate", "#d73027"),
 }
-STRATEGY_COLOURS = {"status_quo": "#777777", "reducing_disparity": "#1f77b4", "growing_the_top": "#ff7f0e",
-                    "upwards_convergence": "#2ca02c"}
+STRATEGY_COLOURS = {name: s.colour for name, s in STRATEGIES.items()}
 
 
 def close(fig) -> None:

@@ -22,8 +22,9 @@ from tqdm import tqdm
 from simulation.measures.index import convergence_index
 from simulation.params.loading import load_config
 from simulation.run.runner import simulate, timeseries
+from simulation.strategies import STRATEGIES as STRATEGY_REGISTRY
 
-STRATEGIES = ["status_quo", "reducing_disparity", "growing_the_top", "upwards_convergence"]
+STRATEGIES = list(STRATEGY_REGISTRY)  # the compared strategies, from the one registry
 
 
 def _one(args: tuple[str, str, int, int]) -> pd.DataFrame:

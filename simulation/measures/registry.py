@@ -1,0 +1,55 @@
+"""The one registry of metrics: every column of the model's time series, with its unit and
+meaning. The DataCollector, the run summaries, the figures, the browser page and the docs all
+read it; a test holds that the model reports exactly these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    unit: str  # "share" values are fractions 0-1, shown as percentages
+    description: str
+    in_summary: bool = True  # reported as a final-year figure of a run
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit == "share"
+
+
+def _m(name: str, unit: str, description: str, in_summary: bool = True) -> Metric:
+    return Metric(name, unit, description, in_summary)
+
+
+METRICS: dict[str, Metric] = {m.name: m for m in (
+    _m("year", "year", "Calendar year (fractional: terms).", False),
+    _m("mean_attainment", "share", "Pupil-weighted mean across schools of the share of pupils reaching the benchmark."),
+    _m("sd_attainment", "share", "Pupil-weighted SD across schools of the share reaching the benchmark."),
+    _m("p10_attainment", "share", "10th percentile of schools' share reaching the benchmark."),
+    _m("p90_attainment", "share", "90th percentile of schools' share reaching the benchmark."),
+    _m("top_decile_attainment", "share", "Mean share reaching the benchmark in the best 10% of schools."),
+    _m("frontier", "pupil SD", "Best knowledge any teacher holds (moved only by innovation)."),
+    _m("mean_knowledge", "pupil SD", "Mean effective staff knowledge.", False),
+    _m("share_outstanding", "share", "Share of schools graded outstanding."),
+    _m("share_good", "share", "Share of schools graded good."),
+    _m("share_requires_improvement", "share", "Share of schools graded requires improvement."),
+    _m("share_inadequate", "share", "Share of schools graded inadequate."),
+    _m("share_special_measures", "share", "Share of schools in special measures (a subset of inadequate)."),
+    _m("floor", "share", "Floor standard in force (share of pupils at the benchmark).", False),
+    _m("share_below_floor", "share", "Share of schools below the floor standard."),
+    _m("share_outstanding_supporting", "share", "Share of outstanding schools releasing staff to support another school."),
+    _m("mean_moral_capital", "0-1", "Mean moral capital (willingness to help other schools)."),
+    _m("mean_km_capacity", "0-1", "Mean knowledge-management capacity."),
+    _m("mean_leadership", "0-1", "Mean leadership capacity.", False),
+    _m("n_partnerships", "partnerships", "Live partnerships."),
+    _m("staff_days_used", "staff days/term", "Strategy-budget staff days spent this term.", False),
+    _m("officer_days_used", "officer days/term", "Local-authority officer days spent this term.", False),
+    _m("resource_used", "days/term", "Budget staff days plus officer days spent this term."),
+    _m("own_staff_days", "staff days/term", "Days schools spend on partnerships they chose themselves (and the pilot).",
+       False),
+    _m("interventions", "schools", "Interventions so far (cumulative).", False),
+)}
+
+SUMMARY_METRICS: list[str] = [name for name, m in METRICS.items() if m.in_summary]

@@ -21,10 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import numpy as np
 import pytest
-
-from simulation.params.loading import available
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("UPCONV_CHROMIUM", "/usr/bin/chromium"))
@@ -37,72 +34,20 @@ ASSET_FILES = ["@widgetti/solara-vuetify-app@10.1.1/dist/solara-vuetify-app8.min
 TIMEOUT_MS = 60_000  # generous: the test must pass on a loaded machine too
 
 
-# --- the page's model factory, without a browser ------------------------------------------------
+# --- the served file, without a browser -------------------------------------------------------------
 
-def test_strategy_texts_cover_every_strategy():
-    from simulation.viz.app import STRATEGIES, STRATEGY_TEXT
+def test_app_is_the_entry_point_built_from_the_page_modules():
+    # simulation/viz/app.py is what `solara run` serves; the page's parts live in the modules next to it
+    # (unit tests: test_choices.py, test_controls.py, test_charts.py) and app offers them by their old names
+    from simulation.viz import app, cards, charts, choices, controls, network
 
-    assert sorted(STRATEGY_TEXT) == sorted(STRATEGIES) == available("strategy")
-
-
-def test_bad_input_falls_back_with_a_message():
-    from simulation.viz.app import SchoolSystemViz
-
-    model = SchoolSystemViz(rng="abc")
-    assert "seed must be a whole number" in model.input_error
-    assert model.seed == 0 and model.schools.n == 40
-    model = SchoolSystemViz(rng=" 7 ", coaching_time=-1.0)
-    assert "coaching_time" in model.input_error and model.seed == 7
-    model = SchoolSystemViz(system="regional", strategy="status_quo", rng="3", brokering="data_informed",
-                            floor_schedule="flat 25%", days_per_term=8.0, officer_days_per_school=1.5)
-    assert model.input_error is None
-    assert model.cfg.strategy.brokering.value == "data_informed" and model.cfg.partnership.days_per_term == 8.0
-    model.step()
-    assert model.floor == 0.25 and model.time == 1.0
-
-
-def _without_data(spec: dict) -> dict:
-    spec = {k: v for k, v in spec.items() if k not in ("data", "datasets", "title")}
-    if "layer" in spec:
-        spec["layer"] = [{k: v for k, v in layer.items() if k != "data"} for layer in spec["layer"]]
-    return spec
-
-
-def test_chart_specs_are_templates_filled_with_this_steps_data():
-    import json
-
-    import altair as alt
-
-    from simulation.viz import app
-
-    assert alt.renderers.active == "mimetype"  # set once at import, not per render (a race otherwise)
-    model = app.SchoolSystemViz()
-    first = app.network_spec(model)
-    for _ in range(4):
-        model.step()
-    spec = app.network_spec(model)
-    # the same chart as Altair builds it, with this step's data and title
-    assert _without_data(spec) == _without_data(app.network_chart(model).to_dict())
-    assert spec["title"]["text"] == f"Schools and partnerships, {model.calendar_year:.1f}" != first["title"]["text"]
-    edges, nodes = (layer["data"]["values"] for layer in spec["layer"])
-    assert len(nodes) == model.schools.n and len(edges) == model.links.count()
-    series = {"p90_attainment": "P90 school", "mean_attainment": "mean"}
-    line = app.line_spec(model, series, ["#000000", "#111111"], "test chart", "share", [0, 1])
-    assert _without_data(line) == _without_data(
-        app.line_chart(model, series, ["#000000", "#111111"], "test chart", "share", [0, 1]).to_dict())
-    assert len(line["data"]["values"]) == 2 * len(model.metrics())
-    hist = app.histogram_spec(np.array([0.1, 0.2, np.nan]), "school 3")
-    assert hist["title"] == "school 3" and len(hist["data"]["values"]) == 3
-    json.dumps([spec, line, hist], allow_nan=False)  # plain JSON for the widget
-    # the templates themselves carry no data
-    assert all("data" not in t and "datasets" not in t for t in app._TEMPLATES.values())
-
-
-def test_chart_widget_uses_the_fixed_template():
-    from simulation.viz import app
-
-    text = Path(app.VegaLiteWidget.template_file).read_text()
-    assert "this.do_plot_debounced.cancel()" in text and "if (!this.$refs.plotElement) return;" in text
+    assert app.STRATEGIES is choices.STRATEGIES and app.STRATEGY_TEXT is choices.STRATEGY_TEXT
+    assert app.SchoolSystemViz is controls.SchoolSystemViz and app.model_params is controls.model_params
+    assert app._TEMPLATES is charts._TEMPLATES and app.VegaLiteWidget is charts.VegaLiteWidget
+    assert app.network_spec is network.network_spec and app.StrategyCard is cards.StrategyCard
+    assert app.COMPONENTS == [app.StrategyView, app.NetworkView, app.AttainmentView, app.GradesView,
+                              app.SupportView, app.KnowledgeView, app.SchoolView]
+    assert callable(app.Page)
 
 
 # --- the page in a browser -----------------------------------------------------------------------

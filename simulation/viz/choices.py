@@ -1,0 +1,64 @@
+"""What the browser page offers: its scenarios, strategies, brokering modes and floor schedules,
+its default settings, its texts, and the names and colours of grades and partnership types.
+
+The scenarios and strategies come from the project's registries (``simulation.params.scenarios``,
+``simulation.strategies``), so a list is never typed twice: a new scenario file or strategy
+appears on the page by itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulation.params.scenarios import browser_scenarios
+from simulation.params.schema import (
+    ENGLAND_FLOOR,
+    BrokeringMode,
+    FloorStep,
+    Grade,
+    PartnershipType,
+)
+from simulation.strategies import STRATEGIES as STRATEGY_REGISTRY
+
+# Scenarios small enough to stay responsive in the browser (england, 22,000 schools, is not).
+SCENARIOS: list[str] = browser_scenarios()
+STRATEGIES: list[str] = list(STRATEGY_REGISTRY)
+STRATEGY_OWN = "as the strategy says"
+BROKERING = [STRATEGY_OWN, *(mode.value for mode in BrokeringMode)]
+FLOORS: dict[str, list[FloorStep]] = {
+    "England 2002-2015 (rising)": ENGLAND_FLOOR,
+    "flat 25%": [FloorStep(1900, 0.25)],
+    "no floor": [FloorStep(1900, 0.0)],
+}
+
+DEFAULTS: dict[str, Any] = {
+    "system": "teaching",
+    "strategy": "upwards_convergence",
+    "rng": "0",
+    "coaching_time": 4.0,
+    "days_per_term": 4.0,
+    "brokering": STRATEGY_OWN,
+    "floor_schedule": "England 2002-2015 (rising)",
+    "officer_days_per_school": 0.6,
+}
+
+# Each strategy in plain language: its label and the registry's summary (one text for every place).
+STRATEGY_TEXT: dict[str, str] = {name: f"**{s.label}.** {s.summary}" for name, s in STRATEGY_REGISTRY.items()}
+
+LEVERS_TEXT = (
+    "Change a setting, then press **Reset** to rebuild the model with it.  \n"
+    "**Coaching time**: released coaching days per mentee per year.  \n"
+    "**Support release**: staff days each school gives a partnership per term.  \n"
+    "**Brokering**: how partnerships form - *none*; *self selected* (schools pick near, similar "
+    "partners); *data informed* (the local authority matches a weakness with a strength); *school "
+    "improvement groups* (mixed groups, pairs brokered inside them).  \n"
+    "**Floor standard**: the minimum share of pupils reaching the benchmark.  \n"
+    "**Intervention capacity**: local-authority officer days per school per year, for "
+    "intervention, brokering and monitoring."
+)
+
+GRADE_NAMES = {Grade.outstanding: "outstanding", Grade.good: "good",
+               Grade.requires_improvement: "requires improvement", Grade.inadequate: "inadequate"}
+GRADE_COLOURS = ["#1a9850", "#91cf60", "#fdae61", "#d73027"]
+PTYPE_NAMES = [t.name.replace("_", " ") for t in PartnershipType]
+PTYPE_COLOURS = ["#9e9e9e", "#1f77b4", "#17becf", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]

@@ -41,8 +41,8 @@ def StrategyCard(model: SchoolSystem):
             f"Levers: coaching {model.cfg.coaching.coaching_time:g} days per mentee per year; support release "
             f"{model.cfg.partnership.days_per_term:g} staff days per term; brokering "
             f"*{strategy.brokering.value.replace('_', ' ')}*; floor *{_e(settings.get('floor', '?'))}* (now "
-            f"{model.floor:.0%}); intervention capacity {model.cfg.intervention.officer_days_per_school:g} "
-            f"officer days per school per year.  \n"
+            f"{model.current_metrics['floor']:.0%}); intervention capacity "
+            f"{model.cfg.intervention.officer_days_per_school:g} officer days per school per year.  \n"
             f"Now: {model.links.count()} partnerships, mean attainment {model.current_metrics['mean_attainment']:.1%}."
         )
 

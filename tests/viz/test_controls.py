@@ -19,7 +19,7 @@ def test_bad_input_falls_back_with_a_message():
     assert model.input_error is None
     assert model.cfg.strategy.brokering.value == "data_informed" and model.cfg.partnership.days_per_term == 8.0
     model.step()
-    assert model.floor == 0.25 and model.time == 1.0
+    assert model.current_metrics["floor"] == 0.25 and model.time == 1.0
 
 
 def test_parse_seed():

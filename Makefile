@@ -77,8 +77,9 @@ load-viz: $(STAMP) $(SOLARA_ASSETS_STAMP) browser
 	$(PY) scripts/load_viz.py $(ARGS)
 
 # --- experiments and sweeps (docs/experiments.md) ------------------------------------------
-# make experiment NAME=strategy_comparison  - its sweep on all local cores (joblib), then its analysis
-# make experiments                          - all six, one after the other
+# make experiment NAME=strategy_comparison  - python -m experiments.NAME: its sweep on all local cores (joblib), then
+#                                             its analysis; ARGS go to it (python -m experiments.NAME --help)
+# make experiments                          - the six research questions, one after the other
 # make bench-sweep ARGS="--runs 100"        - time a joblib sweep of london_challenge runs (target: 1,000 in 10 min)
 EXPERIMENTS := strategy_comparison london_challenge floor_standards brokering growing_the_top_pilot sensitivity
 NAME ?= strategy_comparison
@@ -86,11 +87,7 @@ NAME ?= strategy_comparison
 .PHONY: experiment experiments bench-sweep
 
 experiment: $(STAMP)
-	@if [ "$(NAME)" = sensitivity ]; then \
-	  $(PY) experiments/sensitivity/run.py $(ARGS) && $(PY) experiments/sensitivity/analyse.py; \
-	else \
-	  $(VENV)/bin/upconv -m +experiment=$(NAME) hydra/launcher=joblib $(ARGS) && $(PY) experiments/$(NAME)/analyse.py; \
-	fi
+	$(PY) -m experiments.$(NAME) $(ARGS)
 
 experiments: $(STAMP)
 	@for name in $(EXPERIMENTS); do $(MAKE) --no-print-directory experiment NAME=$$name || exit 1; done

@@ -1,7 +1,7 @@
 """Brokering: none vs self-selected vs data-informed vs school improvement groups.
 
-    upconv -m +experiment=brokering hydra/launcher=joblib     # 4 modes x 20 seeds x 30 years
-    python experiments/brokering/analyse.py [SWEEP_DIR] [--out DIR]
+    python -m experiments.brokering  # 4 modes x 20 seeds x 30 years: the sweep, then this analysis
+    python -m experiments.brokering --analyse-only [--sweep-dir SWEEP_DIR] [--out DIR]
 
 Compares how partnerships are formed (``strategy.brokering``) under upwards convergence in
 the Central-South-Wales-like consortium. Writes into SWEEP_DIR/analysis/: fans.png (mean,
@@ -38,8 +38,6 @@ def analyse(table, out):
 
 
 def main(argv=None):
+    """Analyse ``[SWEEP] [--out DIR]`` (default: the newest sweep of this experiment)."""
     return analyse(*cli("brokering", __doc__, argv))
 
-
-if __name__ == "__main__":
-    main()

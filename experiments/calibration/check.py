@@ -1,6 +1,6 @@
 """Re-check the defaults in force against the calibration targets, on the report seeds.
 
-    python experiments/calibration/check.py [--seeds 20] [--workers 2]
+    python -m experiments.calibration --check [--report-seeds 20] [--workers 2]
 
 Runs both calibration settings (national sample and London, see docs/calibration.md) with
 the schema defaults, on the seeds the calibration report used (2000 on), and prints each
@@ -11,31 +11,24 @@ the sign that the calibration needs re-running. Needs no optuna.
 
 from __future__ import annotations
 
-import argparse
 import json
-import multiprocessing
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from experiments.calibration import fit
+from experiments.parallel import Pool
 
-import fit  # noqa: E402  (this folder's module, as run.py uses it)
+CALIBRATED = Path(__file__).resolve().parent / "calibrated.json"
 
 
-def main(argv: list[str] | None = None) -> float:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--seeds", type=int, default=20)
-    p.add_argument("--workers", type=int, default=2)
-    args = p.parse_args(argv)
-    seeds = range(2000, 2000 + args.seeds)
-    with ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = list(pool.map(fit.simulate, fit.jobs({}, seeds, seeds)))
+def check_defaults(seeds: int = 20, workers: int | None = 2) -> float:
+    """Print the defaults' fit on report seeds 2000.. (``seeds`` of them) next to the report's; return the loss."""
+    seed_range = range(2000, 2000 + seeds)
+    with Pool(workers) as pool:
+        results = pool.map(fit.simulate, fit.jobs({}, seed_range, seed_range))
     values = fit.summarise(results)
     z = fit.distances(values)
-    report = json.loads((HERE / "calibrated.json").read_text())
-    print(f"Defaults in force, seeds 2000-{1999 + args.seeds} of both settings\n")
+    report = json.loads(CALIBRATED.read_text())
+    print(f"Defaults in force, seeds 2000-{1999 + seeds} of both settings\n")
     print("| target | England | defaults now | z | report (calibrated) | z |")
     print("|---|---|---|---|---|---|")
     for t in fit.TARGETS:
@@ -45,7 +38,3 @@ def main(argv: list[str] | None = None) -> float:
     loss = fit.loss(values)
     print(f"\nLoss (sum of z²): defaults now {loss:.1f}; report {report['loss_calibrated']:.1f}")
     return loss
-
-
-if __name__ == "__main__":
-    main()

@@ -1,7 +1,7 @@
 """Calibration to England's public figures: targets, free parameters, simulation and loss.
 
-Used by ``experiments/calibration/run.py`` (which runs the search and writes the report) and
-importable on its own. Everything here is deterministic given the parameter values and the
+Used by ``experiments.calibration.run`` (which runs the search and writes the report) and
+``experiments.calibration.check``, and importable on its own. Everything here is deterministic given the parameter values and the
 model seeds.
 
 Two simulated settings express the figures of the model brief, section 4:
@@ -28,9 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from simulation.model import SchoolSystem
-from simulation.params.loading import load_config
-from simulation.params.schema import Grade, ModelConfig
+from simulation import ModelConfig, SchoolSystem, load_config
+from simulation.params.schema import Grade
 
 YEARS = 9  # 2002.0 -> 2011.0
 

@@ -1,7 +1,7 @@
 """Floor standards: a flat floor vs rising floor schedules, effect on the bottom and the top.
 
-    upconv -m +experiment=floor_standards hydra/launcher=joblib     # 3 schedules x 20 seeds x 30 years
-    python experiments/floor_standards/analyse.py [SWEEP_DIR] [--out DIR]
+    python -m experiments.floor_standards  # 3 schedules x 20 seeds x 30 years: the sweep, then this analysis
+    python -m experiments.floor_standards --analyse-only [--sweep-dir SWEEP_DIR] [--out DIR]
 
 The schedules are swept as ``floor_schedule`` overrides (conf/experiment/floor_standards.yaml);
 each is labelled by its shape ("flat 25%", "rising 25->40% by 2012"). Writes into
@@ -52,8 +52,6 @@ def analyse(table, out):
 
 
 def main(argv=None):
+    """Analyse ``[SWEEP] [--out DIR]`` (default: the newest sweep of this experiment)."""
     return analyse(*cli("floor_standards", __doc__, argv))
 
-
-if __name__ == "__main__":
-    main()

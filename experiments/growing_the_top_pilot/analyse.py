@@ -1,7 +1,7 @@
 """Growing the Top pilot: trio schools vs matched non-participants over five years.
 
-    upconv -m +experiment=growing_the_top_pilot hydra/launcher=joblib     # 20 seeds, 8 years, school panels
-    python experiments/growing_the_top_pilot/analyse.py [SWEEP_DIR] [--out DIR]
+    python -m experiments.growing_the_top_pilot  # 20 seeds, 8 years, school panels: the sweep, then this analysis
+    python -m experiments.growing_the_top_pilot --analyse-only [--sweep-dir SWEEP_DIR] [--out DIR]
 
 Reads every job's school panel (``schools.parquet``; the ``pilot`` column marks trio
 members from the pilot's start). In each run, every trio school is matched, without
@@ -122,8 +122,6 @@ def analyse(panel, out):
 
 
 def main(argv=None):
+    """Analyse ``[SWEEP] [--out DIR]`` (default: the newest sweep of this experiment)."""
     return analyse(*cli("growing_the_top_pilot", __doc__, argv, table="schools"))
 
-
-if __name__ == "__main__":
-    main()

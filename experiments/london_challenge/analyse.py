@@ -1,8 +1,8 @@
 """London Challenge: the London-style chart (share outstanding, share in special measures),
 the share of outstanding schools supporting others, upwards convergence vs the status quo.
 
-    upconv -m +experiment=london_challenge hydra/launcher=joblib     # 2 strategies x 20 seeds x 30 years
-    python experiments/london_challenge/analyse.py [SWEEP_DIR] [--out DIR]
+    python -m experiments.london_challenge  # 2 strategies x 20 seeds x 30 years: the sweep, then this analysis
+    python -m experiments.london_challenge --analyse-only [--sweep-dir SWEEP_DIR] [--out DIR]
 
 Writes into SWEEP_DIR/analysis/: london_chart.png (median and 90% band over seeds of the
 share of schools outstanding, in special measures, and of outstanding schools supporting
@@ -12,8 +12,9 @@ another school), fans.png, convergence.png and report.md.
 from __future__ import annotations
 
 from simulation.report.reports import (arm_table, cli, compare_arms, markdown, paired, start_line, sweep_line, write_report)
+from simulation.strategies import STRATEGIES
 
-ARMS = ["status_quo", "upwards_convergence"]
+ARMS = ("upwards_convergence", "status_quo")  # compared, paired by seed (the preset sweeps these two)
 CHART = ["share_outstanding", "share_special_measures", "share_outstanding_supporting"]
 CHECK_YEARS = (2005, 2008, 2011)  # the London Challenge ran 2003-2011
 
@@ -25,7 +26,8 @@ def analyse(table, out):
     yearly = table[table.year.isin(years)].groupby(["strategy", "year"])[CHART].median() * 100
     yearly.columns = ["% outstanding", "% special measures", "% of outstanding supporting"]
     yearly = yearly.reset_index().astype({"year": int})
-    medians = arm_table(runs, ["mean", "p10", "top_decile", "spread", "outstanding", "special_measures", "uci"], ARMS)
+    medians = arm_table(runs, ["mean", "p10", "top_decile", "spread", "outstanding", "special_measures", "uci"],
+                        list(STRATEGIES))
     lines = ["# London Challenge: upwards convergence vs status quo in a London-like region", "", sweep_line(table), "",
              start_line(table), "", "## The London-style chart, median over seeds", "", markdown(yearly, 1, index=False), "",
              "## Final year, median over seeds", "", markdown(medians), ""]
@@ -33,14 +35,12 @@ def analyse(table, out):
         lines += ["Upwards convergence minus status quo, paired by seed (median difference; share of seeds where it is "
                   "higher):", ""]
         for metric in ("outstanding", "special_measures", "mean", "spread", "uci"):
-            d, share = paired(runs, "upwards_convergence", "status_quo", metric)
+            d, share = paired(runs, *ARMS, metric)
             lines.append(f"* {metric}: {d:+.2f} ({share:.0%} of seeds higher)")
     return write_report(out, lines, paths)
 
 
 def main(argv=None):
+    """Analyse ``[SWEEP] [--out DIR]`` (default: the newest sweep of this experiment)."""
     return analyse(*cli("london_challenge", __doc__, argv))
 
-
-if __name__ == "__main__":
-    main()

@@ -9,13 +9,11 @@ Computes equilibrium code knowledge over p1 in 0.1..0.9 and p2 in
 * ``report.md``    - the table, monotonicity checks and a comparison with
   the shape March describes.
 
-Usage: ``python experiments/march_docking/run.py [--runs 80] [--out DIR] [--seed N]``
+Usage: ``python -m experiments.march_docking [--runs 80] [--out DIR] [--seed N] [--workers N]``
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -28,28 +26,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
-# Runnable as a plain script from the repository root without installing.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
 from simulation.docking.march1991 import figure1_table  # noqa: E402
 
 P1_VALUES = [round(0.1 * i, 1) for i in range(1, 10)]
 P2_VALUES = [0.1, 0.5, 0.9]
 Z95 = 1.96
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Command-line options."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=80, help="runs per (p1, p2) point (>= 80 for the paper)")
-    parser.add_argument("--out", default="outputs/march_docking", help="output directory")
-    parser.add_argument("--seed", type=int, default=1991, help="master seed")
-    parser.add_argument(
-        "--workers", type=int, default=min(2, os.cpu_count() or 1), help="worker processes"
-    )
-    return parser.parse_args(argv)
 
 
 # --------------------------------------------------------------------------
@@ -165,7 +146,7 @@ def verdict(checks: pd.DataFrame) -> list[str]:
     return lines
 
 
-def report(table: pd.DataFrame, checks: pd.DataFrame, args, seconds: float) -> str:
+def report(table: pd.DataFrame, checks: pd.DataFrame, seed: int, workers: int, seconds: float) -> str:
     """The markdown report: table, checks, comparison with March."""
     wide = table.pivot(index="p1", columns="p2", values="mean").reset_index()
     wide.columns = ["p1"] + [f"p2 = {c:g}" for c in wide.columns[1:]]
@@ -176,7 +157,7 @@ def report(table: pd.DataFrame, checks: pd.DataFrame, args, seconds: float) -> s
             "# March (1991) Figure 1 docking",
             "",
             f"m = 30 dimensions, n = 50 individuals, {int(table['n_runs'].min())} runs per point, "
-            f"master seed {args.seed}, run time {seconds:.1f} s with {args.workers} worker(s).",
+            f"master seed {seed}, run time {seconds:.1f} s with {workers} worker(s).",
             "Values are equilibrium code knowledge, sum(code x reality) / m.",
             "",
             "## Mean equilibrium code knowledge",
@@ -208,24 +189,21 @@ def report(table: pd.DataFrame, checks: pd.DataFrame, args, seconds: float) -> s
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the grid and write CSV, figure and report."""
-    args = parse_args(argv)
-    if args.runs < 80:
-        print(f"note: --runs {args.runs} is below the paper's 80 runs per point", file=sys.stderr)
-    out = Path(args.out)
+def dock(runs: int = 80, out: Path = Path("outputs/march_docking"), seed: int = 1991, workers: int = 2) -> Path:
+    """Run the grid (``simulation.docking.march1991.figure1_table``, its process pool) and write CSV,
+    figure and report into ``out``; return the report's path."""
+    if runs < 80:
+        print(f"note: --runs {runs} is below the paper's 80 runs per point", file=sys.stderr)
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
 
     start = time.perf_counter()
-    table = figure1_table(P1_VALUES, P2_VALUES, runs=args.runs, seed=args.seed, workers=args.workers)
+    table = figure1_table(P1_VALUES, P2_VALUES, runs=runs, seed=seed, workers=workers)
     seconds = time.perf_counter() - start
 
     checks = monotonicity(table)
     table.to_csv(out / "figure1.csv", index=False)
     plot(table, out / "figure1.png")
-    (out / "report.md").write_text(report(table, checks, args, seconds))
+    (out / "report.md").write_text(report(table, checks, seed, workers, seconds))
     print(f"wrote {out}/figure1.csv, figure1.png, report.md in {seconds:.1f} s")
-
-
-if __name__ == "__main__":
-    main()
+    return out / "report.md"

@@ -1,6 +1,6 @@
 """The eight patterns of the model brief, measured over 20 seeds: writes a Markdown report.
 
-    python experiments/patterns/run.py [--seeds 20] [--out outputs/patterns]
+    python -m experiments.patterns [--seeds 20] [--out outputs/patterns] [--workers 2]
 
 The same experiments as tests/test_patterns.py (simulation/checks/pattern_checks.py), reported
 with their numbers: per pattern the figures compared, their means over seeds and the
@@ -9,7 +9,6 @@ one-sided paired Wilcoxon p-value.
 
 from __future__ import annotations
 
-import argparse
 import logging
 from pathlib import Path
 
@@ -19,8 +18,7 @@ from scipy.stats import wilcoxon
 from simulation.checks import pattern_checks as pc
 from simulation.measures.index import convergence_index
 from simulation.run.compare import compare
-
-STRATEGIES = ["status_quo", "reducing_disparity", "growing_the_top", "upwards_convergence"]
+from simulation.strategies import STRATEGIES
 
 
 def p_greater(a, b) -> float:
@@ -33,14 +31,12 @@ def line(label: str, a, b, name_a: str, name_b: str) -> str:
             f"{p_greater(a, b):.2g} | {'yes' if p_greater(a, b) < 0.01 else '**no**'} |")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=20)
-    ap.add_argument("--out", type=Path, default=Path("outputs/patterns"))
-    args = ap.parse_args()
+def measure(n_seeds: int = 20, out: Path = Path("outputs/patterns"), workers: int = 2) -> str:
+    """Run every strategy on ``n_seeds`` seeds (``simulation.run.compare``'s pool) and the pattern
+    experiments, write ``out/report.md`` and return its text."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    seeds = range(args.seeds)
-    runs = compare(pc.SCENARIO, seeds=args.seeds, years=30, workers=2)
+    seeds = range(n_seeds)
+    runs = compare(pc.SCENARIO, seeds=n_seeds, years=30, workers=workers)  # every strategy of the registry
 
     def fin(s, c):
         return runs[runs.strategy == s].groupby("seed")[c].last().to_numpy()
@@ -55,7 +51,7 @@ def main() -> None:
         return np.array([convergence_index(g) for _, g in runs[runs.strategy == s].groupby("seed")])
 
     rows = ["| check | A | B | p (A > B) | holds |", "|---|---|---|---|---|"]
-    rd, gt, uc, sq = STRATEGIES[1], STRATEGIES[2], STRATEGIES[3], STRATEGIES[0]
+    sq, rd, gt, uc = "status_quo", "reducing_disparity", "growing_the_top", "upwards_convergence"
     rows += [
         line("1 RD lifts the bottom (P10, final vs start)", fin(rd, "p10_attainment"), ini(rd, "p10_attainment"), "final", "start"),
         line("1 RD bottom above status quo (P10)", fin(rd, "p10_attainment"), fin(sq, "p10_attainment"), "RD", "SQ"),
@@ -98,16 +94,12 @@ def main() -> None:
     table = ["| strategy | mean % | spread (pp) | top decile % | frontier | index |", "|---|---|---|---|---|---|"]
     table += [f"| {s} | {m:.1f} | {sp:.1f} | {t:.1f} | {f:.2f} | {u:.1f} |" for s, (m, sp, t, f, u) in means.items()]
     start = runs[runs.step == 0]
-    text = [f"# Patterns: {pc.SCENARIO} scenario, {args.seeds} seeds, 30 years", "",
+    text = [f"# Patterns: {pc.SCENARIO} scenario, {n_seeds} seeds, 30 years", "",
             f"Start (mean over seeds): mean {100 * start.mean_attainment.mean():.1f}%, spread "
             f"{100 * (start.p90_attainment - start.p10_attainment).mean():.1f} pp, top decile "
             f"{100 * start.top_decile_attainment.mean():.1f}%, frontier {start.frontier.mean():.2f}.", "",
             "Final year, mean over seeds:", "", *table, "",
             "Checks (paired one-sided Wilcoxon over seeds, holds at p < 0.01):", "", *rows, ""]
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "report.md").write_text("\n".join(text))
-    print("\n".join(text))
-
-
-if __name__ == "__main__":
-    main()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.md").write_text("\n".join(text))
+    return "\n".join(text)

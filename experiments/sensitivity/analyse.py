@@ -1,7 +1,7 @@
 """Sensitivity: Morris screening of the mechanism parameters against the convergence index.
 
-    python experiments/sensitivity/run.py          # the runs (process pool, not Hydra)
-    python experiments/sensitivity/analyse.py [RUN_DIR] [--out DIR]
+    python -m experiments.sensitivity          # the runs (run.py), then this analysis
+    python -m experiments.sensitivity --analyse-only [--sweep-dir RUN_DIR] [--out DIR]
 
 Reads ``morris.parquet`` and ``problem.json`` (default: the newest under
 outputs/experiments/sensitivity/), computes the Morris measures with SALib for the
@@ -65,8 +65,6 @@ def analyse(run_dir: Path, out: Path) -> list[Path]:
 
 
 def main(argv=None):
+    """Analyse ``[RUN_DIR] [--out DIR]`` (default: the newest run folder of the screening)."""
     return analyse(*folders("sensitivity", __doc__, argv))
 
-
-if __name__ == "__main__":
-    main()

@@ -1,7 +1,7 @@
 """Strategy comparison at equal cost: fan charts, grade shares, convergence diagram, index.
 
-    upconv -m +experiment=strategy_comparison hydra/launcher=joblib     # 4 strategies x 20 seeds x 30 years
-    python experiments/strategy_comparison/analyse.py [SWEEP_DIR] [--out DIR]
+    python -m experiments.strategy_comparison  # 4 strategies x 20 seeds x 30 years: the sweep, then this analysis
+    python -m experiments.strategy_comparison --analyse-only [--sweep-dir SWEEP_DIR] [--out DIR]
 
 Reads the sweep (default: the newest under outputs/experiments/strategy_comparison/) and
 writes into SWEEP_DIR/analysis/: fans.png (median and 90% band over seeds of mean
@@ -12,7 +12,7 @@ convergence) and report.md.
 
 from __future__ import annotations
 
-from simulation.run.compare import STRATEGIES
+from simulation.strategies import STRATEGIES
 from simulation.report.reports import (arm_table, cli, compare_arms, grade_shares_figure, markdown, paired, start_line,
                                 sweep_line, write_report)
 
@@ -21,8 +21,8 @@ COLUMNS = ["mean", "p10", "top_decile", "spread", "frontier", "outstanding", "sp
 
 def analyse(table, out):
     table, runs, paths = compare_arms(table, out, "strategy",
-                                      extra=lambda t: {"grades.png": grade_shares_figure(t, STRATEGIES)})
-    medians = arm_table(runs, COLUMNS, STRATEGIES)
+                                      extra=lambda t: {"grades.png": grade_shares_figure(t, list(STRATEGIES))})
+    medians = arm_table(runs, COLUMNS, list(STRATEGIES))
     best = medians["uci"].idxmax()
     lines = [
         "# Strategy comparison at equal cost", "", sweep_line(table), "", start_line(table), "",
@@ -52,8 +52,6 @@ def analyse(table, out):
 
 
 def main(argv=None):
+    """Analyse ``[SWEEP] [--out DIR]`` (default: the newest sweep of this experiment)."""
     return analyse(*cli("strategy_comparison", __doc__, argv))
 
-
-if __name__ == "__main__":
-    main()

@@ -14,21 +14,11 @@ import collections
 import functools
 import time
 
-from simulation.mechanisms.within_school import absorption
-from simulation import agents
+from simulation import agents, strategies
 from simulation.mechanisms.accountability import intervention
-from simulation.mechanisms.between_schools import brokering
-from simulation.mechanisms.between_schools import innovation
-from simulation.mechanisms.between_schools import moral_capital
-from simulation.mechanisms.between_schools import partnerships
+from simulation.mechanisms.between_schools import brokering, innovation, moral_capital, partnerships
 from simulation.mechanisms.outcomes import attainment
-from simulation.mechanisms.within_school import coaching
-from simulation.mechanisms.within_school import cpd
-from simulation.mechanisms.within_school import knowledge
-from simulation.mechanisms.within_school import leadership
-from simulation import population
-from simulation import strategies
-from simulation.mechanisms.within_school import turnover
+from simulation.mechanisms.within_school import absorption, coaching, cpd, knowledge, leadership, turnover
 from simulation.model import SchoolSystem
 
 TIMED = [
@@ -36,11 +26,11 @@ TIMED = [
     (attainment, "update_attainment"), (turnover, "turnover"), (knowledge, "learn_from_experience"),
     (knowledge, "drift"), (absorption, "consolidate"), (cpd, "train_staff"), (coaching, "coach"),
     (innovation, "innovate"), (moral_capital, "role_model"), (leadership, "grow_leaders"),
-    (leadership, "change_heads"), (population, "mark_experts"), (brokering, "_self_select"),
+    (leadership, "change_heads"), (partnerships, "mark_experts"), (brokering, "_self_select"),
     (brokering, "_admissible"), (strategies, "allocate"), (intervention, "intervene"),
     (agents.LocalAuthority, "know_the_schools"), (agents.LocalAuthority, "broker_partnerships"),
-    (agents.LocalAuthority, "monitor_and_intervene"), (agents.Inspectorate, "inspect"),
-    (SchoolSystem, "_end_step"),
+    (agents.LocalAuthority, "spend_officer_days"), (agents.Inspectorate, "inspect"),
+    (SchoolSystem, "end_term"),
 ]
 
 

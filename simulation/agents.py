@@ -1,10 +1,12 @@
 """Mesa agents: schools, staff posts, the local authority (broker) and the inspectorate.
 
 Agents are the model's interface: each ``School`` and ``Staff`` is a thin view onto a row of
-the array state, so that the hot path stays vectorised (see ``simulation.state.tables``). A
+the state tables, so that the hot path stays vectorised (see :mod:`simulation.state`). A
 ``Staff`` agent is a *post*: when its holder leaves, the next holder takes the same row and
-agent. The two system actors own the schedule's decisions and call the vectorised
-mechanisms for every school at once.
+agent. The system actors own their decisions and call the vectorised mechanisms for every
+school at once: the local authority does Ainscow's four tasks (know the schools, broker
+partnerships, monitor them, intervene), the inspectorate inspects, and schools choose
+partners of their own.
 """
 
 from __future__ import annotations
@@ -14,24 +16,29 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from simulation.mechanisms.accountability import information
-from simulation.mechanisms.accountability import inspection
-from simulation.mechanisms.accountability import intervention
-from simulation.mechanisms.accountability import monitoring
+from simulation.mechanisms.accountability import information, inspection, intervention, monitoring
 from simulation.mechanisms.between_schools import brokering
-from simulation import strategies
 from simulation.params.schema import Grade, PartnershipType
+from simulation.state import Context
+from simulation.strategies import allocate
 
 if TYPE_CHECKING:
     from simulation.model import SchoolSystem
 
 
 class School(Agent):
-    """A school: a view onto row ``index`` of the school arrays."""
+    """A school: a view onto row ``index`` of the school table."""
 
     def __init__(self, model: SchoolSystem, index: int) -> None:
         super().__init__(model)
         self.index = index
+
+    @staticmethod
+    def seek_partners(ctx: Context) -> None:
+        """Schools' own act, for all schools at once: some form self-selected collaboratives, and
+        willing outstanding schools offer support unasked; both are paid from the schools' own days."""
+        brokering.spontaneous_collaboration(ctx)
+        brokering.spontaneous_support(ctx)
 
     def _get(self, name: str):
         return getattr(self.model.schools, name)[self.index]
@@ -90,7 +97,7 @@ class School(Agent):
 
 
 class Staff(Agent):
-    """A staff post: a view onto row ``index`` of the staff arrays, reused across holders."""
+    """A staff post: a view onto row ``index`` of the staff table, reused across holders."""
 
     def __init__(self, model: SchoolSystem, index: int) -> None:
         super().__init__(model)
@@ -114,39 +121,60 @@ class Staff(Agent):
 
 
 class LocalAuthority(Agent):
-    """The local authority / consortium / broker: knows the schools, spends the budget,
-    brokers and monitors partnerships, and intervenes (Ainscow's four tasks)."""
+    """The local authority / consortium / broker, doing Ainscow's four tasks: it knows the
+    schools, brokers partnerships (spending the strategy's budget), monitors them and
+    intervenes, within its officers' days."""
+
+    @property
+    def ctx(self) -> Context:
+        return self.model.ctx
 
     def know_the_schools(self) -> None:
-        information.estimate(self.model)
-
-    def allocate_budget(self) -> dict[str, float]:
-        return strategies.allocate(self.model)
+        """This term's estimate of every school, from data and any fresh peer review."""
+        information.estimate(self.ctx)
 
     def broker_partnerships(self) -> None:
-        brokering.spontaneous_collaboration(self.model)
-        brokering.spontaneous_support(self.model)
+        """Spend the term's staff-day budget as the strategy says: fund coaching, broker support
+        and network partnerships, release innovation days, the rest as CPD."""
+        self.ctx.tally.spend = allocate(self.ctx)
 
-    def monitor_and_intervene(self) -> None:
-        """Spend officer capacity: statutory intervention first, then monitoring, then reviews."""
-        m = self.model
-        remaining = m.officer_days_per_step() + m.officer_carry - m.officer_days_used
-        remaining -= intervention.intervene(m, max(remaining, 0.0))
-        if m.new_year:
-            remaining -= monitoring.monitor(m, max(remaining, 0.0))
-        remaining -= information.review_with_spare_days(m, max(remaining, 0.0))
-        m.officer_days_used = m.officer_days_per_step() + m.officer_carry - remaining
-        m.officer_carry = remaining
+    def officer_days_per_step(self) -> float:
+        cfg = self.ctx.cfg
+        return cfg.intervention.officer_days_per_school * self.ctx.schools.n * self.ctx.dt
+
+    def intervene(self, days: float) -> float:
+        """Statutory intervention in failing schools; returns officer days used."""
+        return intervention.intervene(self.ctx, days)
+
+    def monitor(self, days: float) -> float:
+        """Once a year, check brokered partnerships and end idle ones; returns officer days used."""
+        return monitoring.monitor(self.ctx, days) if self.ctx.clock.new_year else 0.0
+
+    def review_schools(self, days: float) -> float:
+        """Peer reviews with the days left over (knowing the schools better); returns days used."""
+        return information.review_with_spare_days(self.ctx, days)
+
+    def spend_officer_days(self) -> None:
+        """Officer capacity this term, by priority: intervention, then monitoring, then reviews.
+        What is left carries over."""
+        tally = self.ctx.tally
+        available = self.officer_days_per_step() + tally.officer_carry
+        remaining = available - tally.officer_days_used  # brokering this term already used some
+        remaining -= self.intervene(max(remaining, 0.0))
+        remaining -= self.monitor(max(remaining, 0.0))
+        remaining -= self.review_schools(max(remaining, 0.0))
+        tally.officer_days_used = self.officer_days_per_step() + tally.officer_carry - remaining
+        tally.officer_carry = remaining
 
 
 class Inspectorate(Agent):
     """The inspectorate: inspects on a cycle and revises its framework."""
 
     def revise_framework(self) -> None:
-        m = self.model
-        interval = m.cfg.inspection.framework_interval
-        if m.new_year and m.years_elapsed > 0 and round(m.years_elapsed) % interval == 0:
-            inspection.revise_framework(m)
+        ctx = self.model.ctx
+        interval = ctx.cfg.inspection.framework_interval
+        if ctx.clock.new_year and ctx.years_elapsed > 0 and round(ctx.years_elapsed) % interval == 0:
+            inspection.revise_framework(ctx)
 
     def inspect(self) -> None:
-        inspection.inspect(self.model)
+        inspection.inspect(self.model.ctx)

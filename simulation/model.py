@@ -8,28 +8,19 @@ import numpy as np
 import pandas as pd
 from mesa import DataCollector, Model
 
-from simulation.mechanisms.accountability import floor_standards
-from simulation.mechanisms.accountability import information
-from simulation.mechanisms.accountability import inspection
-from simulation.mechanisms.between_schools import brokering
-from simulation.mechanisms.between_schools import innovation
-from simulation.mechanisms.between_schools import moral_capital
-from simulation.mechanisms.between_schools import partnerships
-from simulation.mechanisms.between_schools import pilot
-from simulation.mechanisms.outcomes import attainment
-from simulation.mechanisms.within_school import absorption
-from simulation.mechanisms.within_school import coaching
-from simulation.mechanisms.within_school import cpd
-from simulation.mechanisms.within_school import knowledge
-from simulation.mechanisms.within_school import leadership
 from simulation import population
 from simulation.agents import Inspectorate, LocalAuthority, School, Staff
 from simulation.measures.system import model_reporters, school_panel, system_metrics
-from simulation.mechanisms.within_school import turnover
+from simulation.mechanisms.accountability import floor_standards, information, inspection
+from simulation.mechanisms.between_schools import brokering, innovation, moral_capital, partnerships, pilot
+from simulation.mechanisms.outcomes import attainment
+from simulation.mechanisms.within_school import absorption, coaching, cpd, knowledge, leadership, turnover
+from simulation.params.checks import check_memory, seed_from
 from simulation.params.loading import load_config
-from simulation.params.schema import BrokeringMode, ConfigError, ModelConfig
-from simulation.state.memory import check_memory, reuse_freed_memory
-from simulation.state.tables import PartnershipState, posts_of, school_mean, segments_of
+from simulation.params.schema import BrokeringMode, ModelConfig
+from simulation.state import Clock, Context, PartnershipState, SystemState, Tally, TermPlan
+from simulation.state.memory import reuse_freed_memory
+from simulation.state.segments import mean_knowledge, school_knowledge
 
 EAGER_STAFF_AGENTS = 50_000  # above this, Staff agents are created on first use of model.staff_agents
 
@@ -39,41 +30,27 @@ class SchoolSystem(Model):
 
     ``SchoolSystem(scenario="teaching", strategy="upwards_convergence", rng=0)``; any other
     parameter as a keyword (``coaching_time=6`` or ``coaching__coaching_time=6``), or a full
-    ``config=ModelConfig(...)``. One step is one school term by default. Staff agents are
-    thin views onto array rows; in systems above 50,000 staff they are created when
-    ``model.staff_agents`` is first used (``create_staff_agents=True`` forces it).
+    ``config=ModelConfig(...)``. ``scenario`` is the *name* of a scenario file
+    (``conf/scenario/<name>.yaml``, kept as ``model.scenario_name``); Mesa's own
+    ``model.scenario`` object is left as Mesa builds it. One step is one school term by default.
+    All state lives in typed tables in ``model.ctx`` (see :mod:`simulation.state`); Staff
+    agents are thin views onto its rows, created when ``model.staff_agents`` is first used in
+    systems above 50,000 staff (``create_staff_agents=True`` forces it).
     """
 
     def __init__(self, scenario: str = "teaching", strategy: str = "status_quo", rng: Any = None,
                  config: ModelConfig | None = None, create_staff_agents: bool | None = None,
                  **overrides: Any) -> None:
         cfg = config if config is not None else load_config(scenario, strategy, **overrides)
-        seed = _seed_from(rng, cfg.seed)
+        seed = seed_from(rng, cfg.seed)
         check_memory(cfg, staff_agents=bool(create_staff_agents))
         reuse_freed_memory()
         super().__init__(rng=seed)
         self.cfg = cfg
         self.seed = seed
-        self.dt = 1.0 / cfg.steps_per_year
-        self._init_counters()
-        self.schools = population.build_schools(cfg, self.rng)
-        self.staff = population.build_staff(cfg, self.schools, self.rng)
-        self.links = PartnershipState(capacity=max(64, 2 * self.schools.n))
-        self.frontier = float(self.staff.knowledge.max())
-        self.initial_mean_knowledge = self.mean_knowledge()
-        self.initial_entrant_level = float(-population.experience_profile(cfg, self.staff.experience).mean()
-                                           + population.experience_profile(cfg, np.zeros(1))[0])
-        self.pupil_sigma = population.within_sd(cfg)
-        self.benchmark = population.benchmark_for(cfg.system.initial_attainment, self.staff.effective(),
-                                                  self.schools, self.staff.school, self.pupil_sigma)
-        population.mark_experts(self.staff, self.schools, cfg.partnership.expert_share)
-        self.schools.reset_plan()
-        inspection.first_inspections(self)  # also places the first grade boundaries
-        information.estimate(self)
-        if cfg.strategy.brokering == BrokeringMode.school_improvement_groups:
-            brokering.assign_sigs(self)
-        attainment.update_attainment(self)
-        floor_standards.apply_floor(self)
+        self.scenario_name = cfg.scenario
+        self.ctx = self._build_state(cfg)
+        self._first_term()
 
         self.school_agents = [School(self, i) for i in range(self.schools.n)]
         self._staff_agents: list[Staff] | None = None
@@ -82,11 +59,41 @@ class SchoolSystem(Model):
             _ = self.staff_agents
         self.local_authority = LocalAuthority(self)
         self.inspectorate = Inspectorate(self)
-        self.current_metrics = system_metrics(self)
+        self.current_metrics = system_metrics(self.ctx)
         self.panel: list[pd.DataFrame] = []
         self.datacollector = DataCollector(model_reporters=model_reporters())
         self.datacollector.collect(self)
         self._collect_panel()
+
+    def _build_state(self, cfg: ModelConfig) -> Context:
+        """Schools and staff calibrated to the start year (:mod:`simulation.population`)."""
+        schools = population.build_schools(cfg, self.rng)
+        staff = population.build_staff(cfg, schools, self.rng)
+        pupil_sigma = population.within_sd(cfg)
+        system = SystemState(
+            frontier=float(staff.knowledge.max()),
+            initial_mean_knowledge=mean_knowledge(staff),
+            initial_entrant_level=population.initial_entrant_level(cfg, staff.experience),
+            pupil_sigma=pupil_sigma,
+            benchmark=population.benchmark_for(cfg.system.initial_attainment, staff.effective(), schools,
+                                               staff.school, pupil_sigma),
+        )
+        clock = Clock(dt=1.0 / cfg.steps_per_year, steps_per_year=cfg.steps_per_year)
+        return Context(cfg=cfg, rng=self.rng, clock=clock, staff=staff, schools=schools,
+                       links=PartnershipState(capacity=max(64, 2 * schools.n)), plan=TermPlan.empty(schools.n),
+                       system=system, tally=Tally())
+
+    def _first_term(self) -> None:
+        """What is known before the first step: experts, first inspections, the authority's first
+        estimate, improvement groups, the first results and the floor."""
+        ctx = self.ctx
+        partnerships.mark_experts(ctx)
+        inspection.first_inspections(ctx)  # also places the first grade boundaries
+        information.estimate(ctx)
+        if self.cfg.strategy.brokering == BrokeringMode.school_improvement_groups:
+            brokering.assign_sigs(ctx)
+        attainment.update_attainment(ctx)
+        floor_standards.apply_floor(ctx)
 
     @property
     def staff_agents(self) -> list[Staff]:
@@ -95,94 +102,69 @@ class SchoolSystem(Model):
             self._staff_agents = [Staff(self, i) for i in range(self.staff.n)]
         return self._staff_agents
 
-    def _init_counters(self) -> None:
-        self.term = 0  # completed terms
-        self.new_year = True
-        self.framework_revisions = 0
-        self.inspection_log: list = []
-        self.staff_days_used = 0.0
-        self.officer_days_used = 0.0
-        self.officer_carry = 0.0
-        self.own_staff_days = 0.0
-        self.interventions = 0
-        self.innovations_adopted = 0
-        self.innovations_harmful = 0
-        self.partnerships_rebrokered = 0
-        self.coaching_gain = 0.0
-        self.leavers_total = 0
-        self.spend: dict[str, float] = {}
-        self.pilot_started = False
-        self.yearly_attainment: list[np.ndarray] = []  # mean attainment of each past year, per school
-        self._attainment_sum = None
-        self._group_counter = 0
-
-    # --- time -------------------------------------------------------------------------
-    @property
-    def years_elapsed(self) -> float:
-        """Model time in years: completed terms (Mesa counts ``steps`` before the step runs)."""
-        return self.term * self.dt
-
-    @property
-    def calendar_year(self) -> float:
-        return self.cfg.start_year + self.years_elapsed
-
     # --- the schedule -------------------------------------------------------------------
     def step(self) -> None:
         """One school term."""
-        self.new_year = self.term % self.cfg.steps_per_year == 0
-        self._start_step()
+        ctx = self.ctx
+        self.begin_term()
         self.inspectorate.revise_framework()
         self.local_authority.know_the_schools()
-        self.spend = self.local_authority.allocate_budget()
         self.local_authority.broker_partnerships()
-        pilot.start_pilot(self)
-        self.own_staff_days += pilot.pilot_days(self)
-        coaching.coach(self)
-        partnerships.exchange(self)
-        cpd.train_staff(self)
-        innovation.innovate(self)
-        knowledge.update_frontier(self)
-        knowledge.learn_from_experience(self)
-        knowledge.drift(self)
-        absorption.consolidate(self)
-        moral_capital.role_model(self)
-        leadership.grow_leaders(self)
-        leadership.change_heads(self)
-        turnover.turnover(self)
-        partnerships.lapse(self)
-        attainment.update_attainment(self)
-        floor_standards.apply_floor(self)
+        School.seek_partners(ctx)
+        pilot.run_pilot(ctx)
+        coaching.coach(ctx)
+        partnerships.exchange(ctx)
+        cpd.train_staff(ctx)
+        innovation.innovate(ctx)
+        knowledge.update_frontier(ctx)
+        knowledge.learn_from_experience(ctx)
+        knowledge.drift(ctx)
+        absorption.consolidate(ctx)
+        moral_capital.role_model(ctx)
+        leadership.grow_leaders(ctx)
+        leadership.change_heads(ctx)
+        turnover.turnover(ctx)
+        partnerships.lapse(ctx)
+        attainment.update_attainment(ctx)
+        floor_standards.apply_floor(ctx)
         self.inspectorate.inspect()
-        self.local_authority.monitor_and_intervene()
-        self.term += 1
-        self._end_step()
+        self.local_authority.spend_officer_days()
+        self.end_term()
 
-    def _start_step(self) -> None:
-        self.staff_days_used = 0.0
-        self.officer_days_used = 0.0
-        self.own_staff_days = 0.0  # the per-term plan (released, external_gain, ...) is reset by allocate
-        if self.new_year:
-            population.mark_experts(self.staff, self.schools, self.cfg.partnership.expert_share)
+    def begin_term(self) -> None:
+        """Open the term: clear the term's plan and tallies; experts are re-marked each year."""
+        clock, tally = self.ctx.clock, self.ctx.tally
+        clock.new_year = clock.term % clock.steps_per_year == 0
+        tally.staff_days_used = 0.0
+        tally.officer_days_used = 0.0
+        tally.own_staff_days = 0.0
+        self.ctx.plan.reset()
+        if clock.new_year:
+            partnerships.mark_experts(self.ctx)
 
-    def _end_step(self) -> None:
-        self.staff_days_used = float(sum(self.spend.values()))
+    def end_term(self) -> None:
+        """Close the term: count the budget spent, keep the year's results, collect the metrics."""
+        ctx = self.ctx
+        ctx.clock.term += 1
+        ctx.tally.staff_days_used = float(sum(ctx.tally.spend.values()))
         self._record_year()
-        self.current_metrics = system_metrics(self)
+        self.current_metrics = system_metrics(ctx)
         self.datacollector.collect(self)
         self._collect_panel()
 
     def _record_year(self) -> None:
         """Keep each school's mean attainment per school year (selection filters use two years)."""
-        if self._attainment_sum is None:
-            self._attainment_sum = np.zeros(self.schools.n)
-        self._attainment_sum += self.schools.attainment
-        if self.term % self.cfg.steps_per_year == 0:
-            self.yearly_attainment = (self.yearly_attainment + [self._attainment_sum / self.cfg.steps_per_year])[-2:]
-            self._attainment_sum = None
+        system, clock = self.ctx.system, self.ctx.clock
+        if system.attainment_sum is None:
+            system.attainment_sum = np.zeros(self.schools.n)
+        system.attainment_sum += self.schools.attainment
+        if clock.term % clock.steps_per_year == 0:
+            system.yearly_attainment = (system.yearly_attainment + [system.attainment_sum / clock.steps_per_year])[-2:]
+            system.attainment_sum = None
 
     def _collect_panel(self) -> None:
         if self.cfg.collect_school_panel:
-            frame = pd.DataFrame(school_panel(self))
+            frame = pd.DataFrame(school_panel(self.ctx))
             frame.insert(0, "year", self.calendar_year)
             frame.insert(0, "step", self.term)
             self.panel.append(frame)
@@ -190,30 +172,58 @@ class SchoolSystem(Model):
     def run_years(self, years: float) -> None:
         self.run_for(int(round(years * self.cfg.steps_per_year)))
 
-    # --- derived quantities used by mechanisms ---------------------------------------------
+    # --- read-only views of the state ---------------------------------------------------------
+    @property
+    def schools(self):
+        return self.ctx.schools
+
+    @property
+    def staff(self):
+        return self.ctx.staff
+
+    @property
+    def links(self):
+        return self.ctx.links
+
+    @property
+    def plan(self):
+        return self.ctx.plan
+
+    @property
+    def system(self):
+        return self.ctx.system
+
+    @property
+    def tally(self):
+        return self.ctx.tally
+
+    @property
+    def frontier(self) -> float:
+        return self.ctx.system.frontier
+
+    @property
+    def dt(self) -> float:
+        return self.ctx.clock.dt
+
+    @property
+    def term(self) -> int:
+        """Completed terms."""
+        return self.ctx.clock.term
+
+    @property
+    def years_elapsed(self) -> float:
+        return self.ctx.years_elapsed
+
+    @property
+    def calendar_year(self) -> float:
+        return self.ctx.calendar_year
+
     def mean_knowledge(self) -> float:
-        return float(self.staff.effective().mean())
+        return mean_knowledge(self.staff)
 
     def school_knowledge(self, schools: np.ndarray | None = None) -> np.ndarray:
         """Mean effective knowledge of every school's staff, or of ``schools`` only."""
-        st, sc = self.staff, self.schools
-        if schools is None:
-            return school_mean(st.effective(), sc.start)
-        posts = posts_of(schools, sc.start)
-        return school_mean(st.knowledge[posts] + st.shallow[posts], segments_of(schools, sc.start))
-
-    def entrant_level(self) -> float:
-        return turnover.entrant_level(self)
-
-    def partnership_maturity_by_school(self) -> np.ndarray:
-        return partnerships.maturity_by_school(self)
-
-    def officer_days_per_step(self) -> float:
-        return self.cfg.intervention.officer_days_per_school * self.schools.n * self.dt
-
-    def next_group_id(self) -> int:
-        self._group_counter += 1
-        return self._group_counter
+        return school_knowledge(self.staff, self.schools, schools)
 
     # --- results --------------------------------------------------------------------------
     def metrics(self) -> pd.DataFrame:
@@ -225,19 +235,3 @@ class SchoolSystem(Model):
         if not self.panel:
             raise ValueError("collect_school_panel is False; build the model with collect_school_panel=True.")
         return pd.concat(self.panel, ignore_index=True)
-
-
-def _seed_from(rng: Any, default: int) -> int:
-    """The model's seed: the browser sends a string, so accept anything int-like."""
-    if rng is None:
-        return int(default)
-    if isinstance(rng, str):
-        try:
-            rng = int(rng.strip())
-        except ValueError:
-            raise ConfigError(f"seed must be a whole number between 0 and {2**63 - 1}; got {rng!r}.") from None
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        if not 0 <= int(rng) < 2**63:
-            raise ConfigError(f"seed must be a whole number between 0 and {2**63 - 1}; got {rng!r}.")
-        return int(rng)
-    raise ConfigError(f"seed must be a whole number between 0 and {2**63 - 1}; got {rng!r} ({type(rng).__name__}).")

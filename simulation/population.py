@@ -14,9 +14,8 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import ndtr
 
-from simulation.mechanisms import kernels
 from simulation.params.schema import ModelConfig
-from simulation.state.tables import SchoolState, StaffState, school_mean
+from simulation.state import SchoolState, StaffState
 
 CONTEXT_PULL_CORRELATION = 0.5
 
@@ -80,6 +79,11 @@ def experience_profile(cfg: ModelConfig, experience: np.ndarray) -> np.ndarray:
     return st.experience_gain * st.experience_decay_years * (1 - np.exp(-experience / st.experience_decay_years))
 
 
+def initial_entrant_level(cfg: ModelConfig, experience: np.ndarray) -> float:
+    """Knowledge of a new teacher at the start, relative to the mean teacher (the zero of the scale)."""
+    return float(-experience_profile(cfg, experience).mean() + experience_profile(cfg, np.zeros(1))[0])
+
+
 def build_staff(cfg: ModelConfig, schools: SchoolState, rng: np.random.Generator) -> StaffState:
     st = cfg.staff
     n = int(schools.start[-1])
@@ -114,17 +118,4 @@ def benchmark_for(share: float, staff_effect: np.ndarray, schools: SchoolState, 
     return float(brentq(excess, -10.0, 10.0, xtol=1e-12))
 
 
-def mark_experts(staff: StaffState, schools: SchoolState, share: float) -> None:
-    """The top ``share`` of each school's staff by knowledge (at least one) are its experts,
-    shared with partners."""
-    count = np.maximum(1, np.round(share * schools.n_staff)).astype(np.int64)
-    kernels.top_per_school(staff.knowledge, schools.start, count, staff.expert)
-
-
-def expert_knowledge(staff: StaffState, schools: SchoolState) -> np.ndarray:
-    """Mean deep knowledge of each school's experts."""
-    return kernels.expert_mean(staff.knowledge, staff.expert, schools.start)
-
-
-__all__ = ["build_schools", "build_staff", "within_sd", "benchmark_for", "mark_experts", "expert_knowledge",
-           "school_mean"]
+__all__ = ["build_schools", "build_staff", "within_sd", "benchmark_for"]

@@ -32,7 +32,7 @@ from simulation.mechanisms.between_schools import brokering
 from simulation.mechanisms.within_school import coaching
 from simulation.params.schema import PartnershipType as PT
 from simulation.params.schema import StrategyName, Targeting
-from simulation.state.tables import of_types
+from simulation.state.segments import of_types
 
 LEVERS = ("internal_coaching", "school_support", "external_networks", "innovation")
 NETWORK_TYPES = (PT.network, PT.trio, PT.peer_review)
@@ -76,16 +76,15 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
 )}
 
 
-def budget_per_step(model) -> float:
-    cfg = model.cfg.strategy
-    return cfg.budget_days_per_school * model.schools.n * model.dt
+def budget_per_step(ctx) -> float:
+    cfg = ctx.cfg.strategy
+    return cfg.budget_days_per_school * ctx.schools.n * ctx.dt
 
 
-def allocate(model) -> dict[str, float]:
+def allocate(ctx) -> dict[str, float]:
     """Spend this step's budget across the levers; returns staff days per lever."""
-    cfg = model.cfg.strategy
-    budget = budget_per_step(model)
-    model.schools.reset_plan()
+    cfg = ctx.cfg.strategy
+    budget = budget_per_step(ctx)
     spent = {lever: 0.0 for lever in LEVERS}
     carry = 0.0
     for pass_ in range(2):
@@ -94,72 +93,71 @@ def allocate(model) -> dict[str, float]:
             if share <= 0:
                 continue
             available = (share * budget if pass_ == 0 else 0.0) + carry
-            used = SPEND[lever](model, available, spent[lever])
+            used = SPEND[lever](ctx, available, spent[lever])
             spent[lever] += used
             carry = available - used
     cpd = max(budget - sum(spent.values()), 0.0)
-    _spend_cpd(model, cpd)
+    _spend_cpd(ctx, cpd)
     spent["low_leverage_cpd"] = cpd
     return spent
 
 
-def _target_count(model) -> int:
-    return max(1, int(round(model.cfg.strategy.target_share * model.schools.n)))
+def _target_count(ctx) -> int:
+    return max(1, int(round(ctx.cfg.strategy.target_share * ctx.schools.n)))
 
 
-def weakest(model) -> np.ndarray:
-    return model.estimate_order[: _target_count(model)]
+def weakest(ctx) -> np.ndarray:
+    return ctx.system.estimate_order[: _target_count(ctx)]
 
 
-def strongest(model) -> np.ndarray:
-    return model.estimate_order[::-1][: _target_count(model)]
+def strongest(ctx) -> np.ndarray:
+    return ctx.system.estimate_order[::-1][: _target_count(ctx)]
 
 
-def ready(model, schools: np.ndarray) -> np.ndarray:
-    return model.schools.km_capacity[schools] >= model.cfg.strategy.readiness_threshold
+def ready(ctx, schools: np.ndarray) -> np.ndarray:
+    return ctx.schools.km_capacity[schools] >= ctx.cfg.strategy.readiness_threshold
 
 
-def coaching_targets(model) -> np.ndarray:
-    t = model.cfg.strategy.targeting
+def coaching_targets(ctx) -> np.ndarray:
+    t = ctx.cfg.strategy.targeting
     if t == Targeting.weakest:
-        return weakest(model)
+        return weakest(ctx)
     if t == Targeting.strongest:
-        return strongest(model)
-    everyone = model.estimate_order
+        return strongest(ctx)
+    everyone = ctx.system.estimate_order
     if t == Targeting.readiness:
-        return everyone[~ready(model, everyone)]
+        return everyone[~ready(ctx, everyone)]
     return everyone
 
 
-def support_receivers(model) -> np.ndarray:
-    t = model.cfg.strategy.targeting
-    receivers = weakest(model)
+def support_receivers(ctx) -> np.ndarray:
+    t = ctx.cfg.strategy.targeting
+    receivers = weakest(ctx)
     if t == Targeting.readiness:
-        receivers = receivers[ready(model, receivers)]
+        receivers = receivers[ready(ctx, receivers)]
     return receivers
 
 
-def network_members(model) -> np.ndarray:
-    t = model.cfg.strategy.targeting
-    members = strongest(model) if t != Targeting.all else model.estimate_order[::-1]
+def network_members(ctx) -> np.ndarray:
+    t = ctx.cfg.strategy.targeting
+    members = strongest(ctx) if t != Targeting.all else ctx.system.estimate_order[::-1]
     if t == Targeting.readiness:
-        members = members[ready(model, members)]
+        members = members[ready(ctx, members)]
     return members
 
 
-def _spend_coaching(model, days: float, already: float) -> float:
+def _spend_coaching(ctx, days: float, already: float) -> float:
     """Fund coaching school by school in priority order; the last school may get part."""
-    targets = coaching_targets(model)
-    sc = model.schools
-    need = np.maximum(coaching.full_cost(model)[targets] - sc.coaching_days[targets], 0.0)
+    targets = coaching_targets(ctx)
+    need = np.maximum(coaching.full_cost(ctx)[targets] - ctx.plan.coaching_days[targets], 0.0)
     before = np.cumsum(need) - need  # what the schools ahead in the queue take
     give = np.clip(days - before, 0.0, need)
-    sc.coaching_days[targets] += give
+    ctx.plan.coaching_days[targets] += give
     return float(give.sum())
 
 
-def _funded_rows(model, types) -> np.ndarray:
-    links = model.links
+def _funded_rows(ctx, types) -> np.ndarray:
+    links = ctx.links
     rows = links.live()
     return rows[links.funded[rows] & of_types(links.ptype[rows], types)]
 
@@ -167,80 +165,80 @@ def _funded_rows(model, types) -> np.ndarray:
 TERMS_PER_YEAR = 3
 
 
-def _link_cost(model) -> float:
+def _link_cost(ctx) -> float:
     """Staff days one partnership costs per step: both schools' days."""
-    return 2 * model.cfg.partnership.days_per_term * TERMS_PER_YEAR * model.dt
+    return 2 * ctx.cfg.partnership.days_per_term * TERMS_PER_YEAR * ctx.dt
 
 
-def _affordable(model, days: float, cost: float) -> int:
+def _affordable(ctx, days: float, cost: float) -> int:
     """How many partnerships the days pay for (never more than the system could hold)."""
-    most = model.schools.n * model.cfg.partnership.max_partnerships
+    most = ctx.schools.n * ctx.cfg.partnership.max_partnerships
     return most if days >= cost * most else int(days // cost)
 
 
-def _spend_support(model, days: float, already: float) -> float:
-    cfg = model.cfg.strategy
-    cost = _link_cost(model)
+def _spend_support(ctx, days: float, already: float) -> float:
+    cfg = ctx.cfg.strategy
+    cost = _link_cost(ctx)
     if cost <= 0:
         return 0.0  # partnerships without released days achieve nothing: nothing to buy
-    affordable = _affordable(model, days + already, cost)
-    rows = _funded_rows(model, (PT.support,))
+    affordable = _affordable(ctx, days + already, cost)
+    rows = _funded_rows(ctx, (PT.support,))
     wanted = affordable - rows.size
     if wanted > 0:
-        receivers = support_receivers(model)
-        room = brokering.has_room(model)
-        supported = np.zeros(model.schools.n, dtype=bool)
-        supported[model.links.b[rows]] = True
+        receivers = support_receivers(ctx)
+        room = brokering.has_room(ctx)
+        supported = np.zeros(ctx.schools.n, dtype=bool)
+        supported[ctx.links.b[rows]] = True
         receivers = receivers[room[receivers] & ~supported[receivers]][:wanted]
-        suppliers = strongest(model)
-        suppliers = suppliers[room[suppliers] & (model.schools.grade[suppliers] <= 2)]
+        suppliers = strongest(ctx)
+        suppliers = suppliers[room[suppliers] & (ctx.schools.grade[suppliers] <= 2)]
         suppliers = np.setdiff1d(suppliers, receivers)
-        brokering.broker_support(model, receivers, suppliers, cfg.brokering, cfg.facilitation)
+        brokering.broker_support(ctx, receivers, suppliers, cfg.brokering, cfg.facilitation)
     elif wanted < 0:
-        model.links.end(rows[np.argsort(model.links.age[rows])][: -wanted])
-    n = _funded_rows(model, (PT.support,)).size
+        ctx.links.end(rows[np.argsort(ctx.links.age[rows])][: -wanted])
+    n = _funded_rows(ctx, (PT.support,)).size
     return max(0.0, n * cost - already)
 
 
-def _spend_networks(model, days: float, already: float) -> float:
-    cfg = model.cfg.strategy
-    size = model.cfg.partnership.network_size
+def _spend_networks(ctx, days: float, already: float) -> float:
+    cfg = ctx.cfg.strategy
+    size = ctx.cfg.partnership.network_size
     per_group = size * (size - 1) // 2
-    cost = _link_cost(model)
+    cost = _link_cost(ctx)
     if cost <= 0:
         return 0.0
-    affordable = _affordable(model, days + already, cost)
-    rows = _funded_rows(model, NETWORK_TYPES)
+    affordable = _affordable(ctx, days + already, cost)
+    rows = _funded_rows(ctx, NETWORK_TYPES)
     groups = (affordable - rows.size) // per_group
     if groups > 0:
-        members = network_members(model)
-        room = model.links.degree(model.schools.n) <= model.cfg.partnership.max_partnerships - (size - 1)
-        in_network = np.zeros(model.schools.n, dtype=bool)
-        in_network[model.links.a[rows]] = True
-        in_network[model.links.b[rows]] = True
+        members = network_members(ctx)
+        room = ctx.links.degree(ctx.schools.n) <= ctx.cfg.partnership.max_partnerships - (size - 1)
+        in_network = np.zeros(ctx.schools.n, dtype=bool)
+        in_network[ctx.links.a[rows]] = True
+        in_network[ctx.links.b[rows]] = True
         members = members[room[members] & ~in_network[members]]
-        brokering.broker_networks(model, members, groups, cfg.brokering, cfg.facilitation)
-    rows = _funded_rows(model, NETWORK_TYPES)
+        brokering.broker_networks(ctx, members, groups, cfg.brokering, cfg.facilitation)
+    rows = _funded_rows(ctx, NETWORK_TYPES)
     if cfg.peer_review and rows.size:
         from simulation.mechanisms.accountability.information import review
 
-        review(model, np.unique(np.concatenate([model.links.a[rows], model.links.b[rows]])))
+        review(ctx, np.unique(np.concatenate([ctx.links.a[rows], ctx.links.b[rows]])))
     return max(0.0, rows.size * cost - already)
 
 
-def _spend_innovation(model, days: float, already: float) -> float:
-    targets = network_members(model)
+def _spend_innovation(ctx, days: float, already: float) -> float:
+    targets = network_members(ctx)
     if targets.size == 0 or days <= 0:
         return 0.0
-    room = model.cfg.innovation.max_days * model.dt - model.schools.innovation_days[targets]
+    room = ctx.cfg.innovation.max_days * ctx.dt - ctx.plan.innovation_days[targets]
     give = np.minimum(room.clip(min=0), days / targets.size)
-    model.schools.innovation_days[targets] += give
+    ctx.plan.innovation_days[targets] += give
     return float(give.sum())
 
 
-def _spend_cpd(model, days: float) -> None:
-    sc = model.schools
-    sc.cpd_days = days * sc.n_staff / sc.n_staff.sum()
+def _spend_cpd(ctx, days: float) -> None:
+    sc = ctx.schools
+    ctx.plan.cpd_days = days * sc.n_staff / sc.n_staff.sum()
 
 
 SPEND = {

@@ -56,7 +56,7 @@ def check(model: SchoolSystem) -> None:
     pairs = {(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist())}
     assert len(pairs) == rows.size
     assert (links.degree(sc.n) <= model.cfg.partnership.max_partnerships).all()
-    assert model.staff_days_used <= budget_per_step(model) * (1 + 1e-9) + 1e-9
+    assert model.tally.staff_days_used <= budget_per_step(model) * (1 + 1e-9) + 1e-9
     metrics = model.metrics().iloc[-1]
     grades = metrics[["share_outstanding", "share_good", "share_requires_improvement", "share_inadequate"]]
     assert abs(grades.sum() - 1) < 1e-9

@@ -5,7 +5,8 @@ import pytest
 
 from simulation import population
 from simulation.params.loading import load_config
-from simulation.state.tables import school_mean
+from simulation.mechanisms.between_schools import partnerships
+from simulation.state.segments import school_mean
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +87,7 @@ def test_mark_experts_picks_top_share_of_each_school(small_model):
 def test_expert_knowledge_is_mean_of_experts(small_model):
     m = small_model()
     st = m.staff
-    ek = population.expert_knowledge(st, m.schools)
+    ek = partnerships.expert_knowledge(m.ctx)
     for s in (0, 7, 20):
         mask = (st.school == s) & st.expert
         assert ek[s] == pytest.approx(st.knowledge[mask].mean())

@@ -21,7 +21,7 @@ from simulation.mechanisms.within_school import coaching
 from simulation.model import SchoolSystem
 from simulation.params.loading import load_config
 from simulation.population import stationary_experience
-from simulation.state.tables import school_mean
+from simulation.state.segments import school_mean
 
 TARGETS = {
     "share_outstanding": 0.20, "share_good": 0.50, "share_requires_improvement": 0.28, "share_inadequate": 0.02,
@@ -45,7 +45,7 @@ def variance_shares(model: SchoolSystem) -> dict[str, float]:
     between = float(np.sum(w * (school_score - np.sum(w * school_score)) ** 2))
     within_teacher = float(np.sum(w * school_mean((st.effective() - school_mean(st.effective(), sc.start)[st.school]) ** 2,
                                                    sc.start)))
-    total = between + within_teacher + model.pupil_sigma**2
+    total = between + within_teacher + model.system.pupil_sigma**2
     return {"between_school_variance_share": between / total,
             "teacher_sd_effect": float(st.effective().std() / np.sqrt(total))}
 
@@ -64,7 +64,7 @@ def simulated_leaving_rate(scenario: str = "regional", seed: int = 0, years: int
     """Leavers per post per year in a status-quo run (includes weak-school and partnership effects)."""
     model = SchoolSystem(scenario=scenario, strategy="status_quo", rng=seed)
     model.run_years(years)
-    return model.leavers_total / model.staff.n / years
+    return model.tally.leavers_total / model.staff.n / years
 
 
 def coaching_effect(scenario: str = "regional", seed: int = 0) -> float:
@@ -74,11 +74,12 @@ def coaching_effect(scenario: str = "regional", seed: int = 0) -> float:
     sc, st = model.schools, model.staff
     treated = np.flatnonzero(model.rng.random(sc.n) < 0.5)
     before = st.knowledge.copy()
+    ctx = model.ctx
     for step in range(model.cfg.steps_per_year):
-        model.new_year = step == 0
-        sc.reset_plan()
-        sc.coaching_days[treated] = coaching.full_cost(model)[treated]
-        coaching.coach(model)
+        ctx.clock.new_year = step == 0
+        ctx.plan.reset()
+        ctx.plan.coaching_days[treated] = coaching.full_cost(ctx)[treated]
+        coaching.coach(ctx)
     mentees = ~st.coach & np.isin(st.school, treated)
     return float((st.knowledge - before)[mentees].mean())
 

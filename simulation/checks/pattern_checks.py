@@ -45,14 +45,15 @@ def set_phase(model, phase, targets, strong):
     live = links.live()
     links.end(live[links.funded[live]])
     if phase == "external":
-        link(model, strong, targets, PT.support, brokered=True, facilitated=True, funded=True)
-    model.local_authority.allocate_budget = lambda: coach(model, targets if phase == "internal" else [])
+        link(model.ctx, strong, targets, PT.support, brokered=True, facilitated=True, funded=True)
+    model.local_authority.broker_partnerships = lambda: coach(model, targets if phase == "internal" else [])
 
 
 def coach(model, targets):
-    model.schools.reset_plan()
-    model.schools.coaching_days[targets] = coaching.full_cost(model)[targets]
-    return {}
+    """In place of the strategy's budget: coaching for ``targets`` at full cost, nothing else."""
+    model.plan.reset()
+    model.plan.coaching_days[targets] = coaching.full_cost(model.ctx)[targets]
+    model.tally.spend = {}
 
 
 def supporting_share(seed: int, **overrides) -> tuple[float, float]:
@@ -74,7 +75,7 @@ def support_effect(seed: int) -> float:
     weak = np.argsort(sc.estimate)[: sc.n // 5]
     supporters = model.rng.permutation(strong)[: strong.size // 2]
     others = np.setdiff1d(strong, supporters)
-    link(model, supporters, weak[: supporters.size], PT.support, brokered=True, facilitated=True, funded=True)
+    link(model.ctx, supporters, weak[: supporters.size], PT.support, brokered=True, facilitated=True, funded=True)
     before = sc.attainment.copy()
     model.run_years(4)
     after = np.zeros(sc.n)
@@ -108,7 +109,7 @@ def yearly_gains(seed: int, years: int = 4) -> np.ndarray:
     targets = np.argsort(sc.estimate)[: sc.n // 5]
     controls = np.argsort(sc.estimate)[sc.n // 5: 2 * (sc.n // 5)]
     strong = np.argsort(-sc.estimate)[: targets.size]
-    link(model, strong, targets, PT.support, brokered=True, facilitated=True, funded=True)
+    link(model.ctx, strong, targets, PT.support, brokered=True, facilitated=True, funded=True)
     gains, previous = [], model.school_knowledge()
     for _ in range(years):
         model.run_years(1)

@@ -1,4 +1,4 @@
-"""System metrics collected every step (model reporters of the Mesa DataCollector).
+"""System metrics collected every step (ctx reporters of the Mesa DataCollector).
 
 Attainment metrics are shares of pupils reaching the benchmark, pupil-weighted across
 schools: ``mean_attainment``; ``sd_attainment``, ``p10_attainment``, ``p90_attainment``
@@ -15,6 +15,7 @@ import numpy as np
 
 from simulation.mechanisms.between_schools.moral_capital import supporting
 from simulation.measures.registry import METRICS
+from simulation.state.segments import mean_knowledge, school_knowledge
 from simulation.params.schema import Grade
 
 
@@ -34,39 +35,39 @@ def _weighted_sd(values: np.ndarray, weights: np.ndarray) -> float:
     return float(np.sqrt(np.sum(weights * deviation**2) / (total - np.sum(weights**2) / total)))
 
 
-def system_metrics(model) -> dict[str, float]:
-    sc = model.schools
+def system_metrics(ctx) -> dict[str, float]:
+    sc = ctx.schools
     att, w = sc.attainment, sc.pupils.astype(float)
     top_n = max(1, int(np.ceil(0.1 * sc.n)))
     grade_share = np.bincount(sc.grade, minlength=5)[1:] / sc.n
     outstanding = sc.grade == Grade.outstanding
-    helping = supporting(model)
+    helping = supporting(ctx)
     return {
-        "year": model.calendar_year,
+        "year": ctx.calendar_year,
         "mean_attainment": float(np.average(att, weights=w)),
         "sd_attainment": _weighted_sd(att, w),
         "p10_attainment": float(np.quantile(att, 0.1)),
         "p90_attainment": float(np.quantile(att, 0.9)),
         "top_decile_attainment": float(np.sort(att)[-top_n:].mean()),
-        "frontier": float(model.frontier),
-        "mean_knowledge": float(model.mean_knowledge()),
+        "frontier": float(ctx.system.frontier),
+        "mean_knowledge": float(mean_knowledge(ctx.staff)),
         "share_outstanding": float(grade_share[0]),
         "share_good": float(grade_share[1]),
         "share_requires_improvement": float(grade_share[2]),
         "share_inadequate": float(grade_share[3]),
         "share_special_measures": float(sc.special_measures.mean()),
-        "floor": float(model.floor),
-        "share_below_floor": float(model.below_floor.mean()),
+        "floor": float(ctx.system.floor),
+        "share_below_floor": float(ctx.system.below_floor.mean()),
         "share_outstanding_supporting": float((outstanding & helping).sum() / max(outstanding.sum(), 1)),
         "mean_moral_capital": float(sc.moral_capital.mean()),
         "mean_km_capacity": float(sc.km_capacity.mean()),
         "mean_leadership": float(sc.leadership.mean()),
-        "n_partnerships": float(model.links.count()),
-        "staff_days_used": float(model.staff_days_used),
-        "officer_days_used": float(model.officer_days_used),
-        "resource_used": float(model.staff_days_used + model.officer_days_used),
-        "own_staff_days": float(model.own_staff_days),
-        "interventions": float(model.interventions),
+        "n_partnerships": float(ctx.links.count()),
+        "staff_days_used": float(ctx.tally.staff_days_used),
+        "officer_days_used": float(ctx.tally.officer_days_used),
+        "resource_used": float(ctx.tally.staff_days_used + ctx.tally.officer_days_used),
+        "own_staff_days": float(ctx.tally.own_staff_days),
+        "interventions": float(ctx.tally.interventions),
     }
 
 
@@ -75,14 +76,14 @@ def model_reporters() -> dict:
     return {name: (lambda m, n=name: m.current_metrics[n]) for name in METRICS}
 
 
-def school_panel(model) -> dict[str, np.ndarray]:
-    sc = model.schools
+def school_panel(ctx) -> dict[str, np.ndarray]:
+    sc = ctx.schools
     return {
         "school": np.arange(sc.n), "attainment": sc.attainment.copy(), "grade": sc.grade.copy(),
-        "knowledge": model.school_knowledge(), "km_capacity": sc.km_capacity.copy(),
+        "knowledge": school_knowledge(ctx.staff, ctx.schools), "km_capacity": sc.km_capacity.copy(),
         "moral_capital": sc.moral_capital.copy(), "leadership": sc.leadership.copy(),
-        "special_measures": sc.special_measures.copy(), "below_floor": model.below_floor.copy(),
-        "supporting": supporting(model), "degree": model.links.degree(sc.n),
-        "coaching_days": sc.coaching_days.copy(), "external_gain": sc.external_gain.copy(),
+        "special_measures": sc.special_measures.copy(), "below_floor": ctx.system.below_floor.copy(),
+        "supporting": supporting(ctx), "degree": ctx.links.degree(sc.n),
+        "coaching_days": ctx.plan.coaching_days.copy(), "external_gain": ctx.plan.external_gain.copy(),
         "pilot": sc.pilot.copy(), "secondary": sc.secondary.copy(), "pupils": sc.pupils.copy(),
     }

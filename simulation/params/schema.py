@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from simulation.params.checks import ConfigError, validate
+
 
 class _Named(str, Enum):
     """A string enum that prints as its value (so it reads well in paths and tables)."""
@@ -349,51 +351,4 @@ class ModelConfig:
         validate(self)
 
 
-class ConfigError(ValueError):
-    """A configuration value is invalid; the message names the key, the allowed values and what was given."""
-
-
-def _check_ranges(obj: Any, prefix: str) -> None:
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        key = f"{prefix}{f.name}"
-        if dataclasses.is_dataclass(value):
-            _check_ranges(value, key + ".")
-            continue
-        lo, hi = f.metadata.get("range", (None, None))
-        values = value if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value) else [value]
-        for v in values:
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                continue
-            if v != v or (lo is not None and v < lo) or (hi is not None and v > hi):
-                raise ConfigError(f"{key} must be between {lo} and {hi} ({f.metadata.get('unit') or 'value'}); got {value!r}.")
-
-
-def validate(cfg: ModelConfig) -> None:
-    """Raise ConfigError with one clear sentence for any invalid or inconsistent value."""
-    _check_ranges(cfg, "")
-    s = cfg.strategy
-    shares = [s.low_leverage_cpd, s.internal_coaching, s.school_support, s.external_networks, s.innovation]
-    if abs(sum(shares) - 1.0) > 1e-6:
-        raise ConfigError("strategy budget shares (low_leverage_cpd, internal_coaching, school_support, "
-                          f"external_networks, innovation) must sum to 1; got {shares} (sum {sum(shares):.3f}).")
-    grades = cfg.inspection.initial_shares
-    if len(grades) != 4 or abs(sum(grades) - 1.0) > 1e-6:
-        raise ConfigError(f"inspection.initial_shares must be four shares summing to 1; got {grades}.")
-    if len(cfg.inspection.cycle_years) != 4:
-        raise ConfigError(f"inspection.cycle_years must have four entries, one per grade; got {cfg.inspection.cycle_years}.")
-    if 3 * cfg.pilot.n_trios > cfg.system.n_schools:
-        raise ConfigError(f"pilot.n_trios needs 3 schools per trio, so at most {cfg.system.n_schools // 3} with "
-                          f"system.n_schools={cfg.system.n_schools}; got {cfg.pilot.n_trios}.")
-    sc = cfg.system
-    for phase in ("primary", "secondary"):
-        pupils, ratio = getattr(sc, f"pupils_{phase}"), getattr(sc, f"pupils_per_teacher_{phase}")
-        if pupils < ratio:
-            raise ConfigError(f"system.pupils_{phase}={pupils} with system.pupils_per_teacher_{phase}={ratio} gives "
-                              "fewer staff than schools; pupils per school must be at least the pupils per teacher.")
-    years = [step.year for step in cfg.floor_schedule]
-    if any(b <= a for a, b in zip(years, years[1:])):
-        raise ConfigError(f"floor_schedule years must be strictly increasing; got {years}.")
-    for step in cfg.floor_schedule:
-        if not 0 <= step.share <= 1:
-            raise ConfigError(f"floor_schedule share must be between 0 and 1; got {step.share} for year {step.year}.")
+__all__ = ["ConfigError", "ModelConfig", "FloorStep", "ENGLAND_FLOOR", "param"]

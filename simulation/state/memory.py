@@ -1,57 +1,10 @@
-"""Refuse a system too large for this machine before allocating it; keep freed memory for reuse.
-
-Measured peak resident memory is about 500-700 bytes per staff post (arrays, temporaries of
-a step, data collection) plus the Mesa agents when they are created (about 530 bytes each,
-env notes). The estimate below is deliberately on the high side; a scenario whose estimate
-exceeds the memory available now (``MemAvailable`` in /proc/meminfo) is refused with one
-sentence, so nothing is half-built.
-"""
+"""Keep freed memory for reuse (glibc), so staff-sized temporaries do not cost page faults."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import functools
-from pathlib import Path
-
-from simulation.params.schema import ConfigError, ModelConfig
-
-BYTES_PER_POST = 1200
-BYTES_PER_AGENT = 600
-BYTES_PER_SCHOOL = 4000
-BASE_BYTES = 250 * 2**20  # Python, NumPy, Mesa, pandas
-
-
-def expected_staff(cfg: ModelConfig) -> int:
-    sc = cfg.system
-    per_school = ((1 - sc.share_secondary) * sc.pupils_primary / sc.pupils_per_teacher_primary
-                  + sc.share_secondary * sc.pupils_secondary / sc.pupils_per_teacher_secondary)
-    return int(sc.n_schools * max(per_school, 2))
-
-
-def estimate_bytes(cfg: ModelConfig, staff_agents: bool) -> int:
-    staff = expected_staff(cfg)
-    per_post = BYTES_PER_POST + (BYTES_PER_AGENT if staff_agents else 0)
-    return BASE_BYTES + staff * per_post + cfg.system.n_schools * BYTES_PER_SCHOOL
-
-
-def available_bytes() -> int | None:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
-
-
-def check_memory(cfg: ModelConfig, staff_agents: bool) -> None:
-    need, have = estimate_bytes(cfg, staff_agents), available_bytes()
-    if have is not None and need > have:
-        raise ConfigError(
-            f"system.n_schools={cfg.system.n_schools} (about {expected_staff(cfg):,} staff) needs an estimated "
-            f"{need / 2**30:.1f} GiB of memory but only {have / 2**30:.1f} GiB is available; use fewer schools.")
-
 
 # glibc mallopt parameters (malloc.h)
 M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3

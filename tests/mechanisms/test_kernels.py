@@ -5,7 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation.mechanisms import kernels
+from types import SimpleNamespace
+
+from simulation.mechanisms.between_schools import brokering, innovation, partnerships
+from simulation.mechanisms.outcomes import attainment
+from simulation.mechanisms.within_school import absorption, coaching, cpd, knowledge, turnover
+from simulation.state import segments
+
+# each kernel lives with its mechanism; this file checks every one against its NumPy form
+kernels = SimpleNamespace(
+    learn=knowledge.learn_kernel, drift=knowledge.drift_kernel, consolidate=absorption.consolidate_kernel,
+    partner_gains=partnerships.partner_gains_kernel, expert_mean=partnerships.expert_mean_kernel,
+    experts_learn=partnerships.experts_learn_kernel, max_per_school=partnerships.max_per_school_kernel,
+    by_receiver_best_first=partnerships.by_receiver_best_first_kernel, pupil_scores=attainment.pupil_scores_kernel,
+    segment_mean=segments.segment_mean, segment_count=segments.segment_count, top_per_school=segments.top_per_school,
+    leaving=turnover.leaving_kernel, greedy_match=brokering.greedy_match_kernel, adopt=innovation.adopt_kernel,
+    coach_mentees=coaching.coach_mentees_kernel, move_all_toward=cpd.move_all_toward_kernel,
+)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulation import ConfigError, SchoolSystem
-from simulation.state import memory
+from simulation.params import checks
 
 UPCONV = str(Path(sys.executable).parent / "upconv")
 
@@ -62,6 +62,6 @@ def test_bad_value_in_a_sweep_is_caught_before_any_job(tmp_path):
 
 
 def test_system_too_large_for_memory_is_refused_before_allocating(monkeypatch):
-    monkeypatch.setattr(memory, "available_bytes", lambda: 100 * 2**20)
+    monkeypatch.setattr(checks, "available_bytes", lambda: 100 * 2**20)
     with pytest.raises(ConfigError, match="n_schools=22000.*GiB.*available"):
         SchoolSystem(scenario="england")

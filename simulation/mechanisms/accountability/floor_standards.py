@@ -18,6 +18,6 @@ def floor_in(schedule, year: float) -> float:
     return share
 
 
-def apply_floor(model) -> None:
-    model.floor = floor_in(model.cfg.floor_schedule, model.calendar_year)
-    model.below_floor = model.schools.attainment < model.floor
+def apply_floor(ctx) -> None:
+    ctx.system.floor = floor_in(ctx.cfg.floor_schedule, ctx.calendar_year)
+    ctx.system.below_floor = ctx.schools.attainment < ctx.system.floor

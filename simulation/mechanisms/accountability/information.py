@@ -13,34 +13,36 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.state.segments import school_knowledge
+
 REVIEW_VALID_YEARS = 2.0
 REVIEW_OFFICER_DAYS = 2.0
 
 
-def quality(model) -> np.ndarray:
+def quality(ctx) -> np.ndarray:
     """True quality of teaching in each school: mean effective staff knowledge."""
-    return model.school_knowledge()
+    return school_knowledge(ctx.staff, ctx.schools)
 
 
-def estimate(model) -> None:
-    sc, cfg = model.schools, model.cfg
-    reviewed = sc.reviewed_until >= model.years_elapsed
+def estimate(ctx) -> None:
+    sc, cfg = ctx.schools, ctx.cfg
+    reviewed = sc.reviewed_until >= ctx.years_elapsed
     noise = np.where(reviewed, cfg.information.review_noise, cfg.information.data_noise)
     confound = np.where(reviewed, 0.0, cfg.inspection.context_bias * sc.context)
-    sc.estimate = quality(model) + confound + model.rng.normal(0, 1, sc.n) * noise
-    model.estimate_order = np.argsort(sc.estimate)  # weakest first; used by every targeting rule
+    sc.estimate = quality(ctx) + confound + ctx.rng.normal(0, 1, sc.n) * noise
+    ctx.system.estimate_order = np.argsort(sc.estimate)  # weakest first; used by every targeting rule
 
 
-def review(model, schools: np.ndarray) -> None:
-    model.schools.reviewed_until[schools] = model.years_elapsed + REVIEW_VALID_YEARS
+def review(ctx, schools: np.ndarray) -> None:
+    ctx.schools.reviewed_until[schools] = ctx.years_elapsed + REVIEW_VALID_YEARS
 
 
-def review_with_spare_days(model, days: float) -> float:
+def review_with_spare_days(ctx, days: float) -> float:
     """Officers spend days left over on school reviews, least recently reviewed first."""
-    sc = model.schools
+    sc = ctx.schools
     n = int(days // REVIEW_OFFICER_DAYS)
     if n <= 0:
         return 0.0
     order = np.argsort(sc.reviewed_until, kind="stable")[:n]
-    review(model, order)
+    review(ctx, order)
     return order.size * REVIEW_OFFICER_DAYS

@@ -15,22 +15,23 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.params.schema import Grade
+from simulation.state.segments import school_knowledge
 
 
-def judge(model, schools: np.ndarray) -> np.ndarray:
-    return _grade(model, _seen(model, schools))
+def judge(ctx, schools: np.ndarray) -> np.ndarray:
+    return _grade(ctx, _seen(ctx, schools))
 
 
-def _seen(model, schools: np.ndarray) -> np.ndarray:
+def _seen(ctx, schools: np.ndarray) -> np.ndarray:
     """What an inspection sees: teaching quality, part of the intake context, and noise."""
-    cfg = model.cfg.inspection
-    seen = model.school_knowledge(schools) + cfg.context_bias * model.schools.context[schools]
-    return seen + model.rng.normal(0, cfg.noise, schools.size)
+    cfg = ctx.cfg.inspection
+    seen = school_knowledge(ctx.staff, ctx.schools, schools) + cfg.context_bias * ctx.schools.context[schools]
+    return seen + ctx.rng.normal(0, cfg.noise, schools.size)
 
 
-def _grade(model, seen: np.ndarray) -> np.ndarray:
+def _grade(ctx, seen: np.ndarray) -> np.ndarray:
     # boundaries are ascending for inadequate|RI, RI|good, good|outstanding
-    return 4 - np.searchsorted(model.grade_boundaries, seen, side="right")
+    return 4 - np.searchsorted(ctx.system.grade_boundaries, seen, side="right")
 
 
 def initial_boundaries(shares: list[float], seen: np.ndarray) -> np.ndarray:
@@ -39,48 +40,48 @@ def initial_boundaries(shares: list[float], seen: np.ndarray) -> np.ndarray:
     return np.quantile(seen, np.cumsum([inadequate, ri, good]))
 
 
-def first_inspections(model) -> None:
+def first_inspections(ctx) -> None:
     """Every school is judged once; the first boundaries are placed on these judgements, so the
     starting grade stock is the configured one whatever the inspection noise."""
-    sc = model.schools
+    sc = ctx.schools
     everyone = np.arange(sc.n)
-    seen = _seen(model, everyone)
-    model.grade_boundaries = initial_boundaries(model.cfg.inspection.initial_shares, seen)
-    _record(model, everyone, _grade(model, seen))
-    cycle = np.asarray(model.cfg.inspection.cycle_years)[sc.grade - 1]
-    sc.next_inspection = model.rng.random(sc.n) * cycle  # stagger the cycle
+    seen = _seen(ctx, everyone)
+    ctx.system.grade_boundaries = initial_boundaries(ctx.cfg.inspection.initial_shares, seen)
+    _record(ctx, everyone, _grade(ctx, seen))
+    cycle = np.asarray(ctx.cfg.inspection.cycle_years)[sc.grade - 1]
+    sc.next_inspection = ctx.rng.random(sc.n) * cycle  # stagger the cycle
 
 
-def inspect(model) -> None:
-    sc = model.schools
-    due = np.flatnonzero(sc.next_inspection <= model.years_elapsed)
+def inspect(ctx) -> None:
+    sc = ctx.schools
+    due = np.flatnonzero(sc.next_inspection <= ctx.years_elapsed)
     if due.size == 0:
         return
     previous = sc.grade[due].copy()
-    _record(model, due, judge(model, due))
-    model.inspection_log.append((model.years_elapsed, due, previous, sc.grade[due].copy()))
-    cycle = np.asarray(model.cfg.inspection.cycle_years)[sc.grade[due] - 1]
-    sc.next_inspection[due] = model.years_elapsed + cycle * model.rng.uniform(0.8, 1.2, due.size)
+    _record(ctx, due, judge(ctx, due))
+    ctx.tally.inspection_log.append((ctx.years_elapsed, due, previous, sc.grade[due].copy()))
+    cycle = np.asarray(ctx.cfg.inspection.cycle_years)[sc.grade[due] - 1]
+    sc.next_inspection[due] = ctx.years_elapsed + cycle * ctx.rng.uniform(0.8, 1.2, due.size)
 
 
-def _record(model, schools: np.ndarray, grades: np.ndarray) -> None:
-    sc = model.schools
+def _record(ctx, schools: np.ndarray, grades: np.ndarray) -> None:
+    sc = ctx.schools
     sc.grade[schools] = grades
-    weak_leadership = sc.leadership[schools] < model.cfg.inspection.special_measures_leadership
+    weak_leadership = sc.leadership[schools] < ctx.cfg.inspection.special_measures_leadership
     sc.special_measures[schools] = (grades == Grade.inadequate) & weak_leadership
 
 
-def revise_framework(model) -> None:
+def revise_framework(ctx) -> None:
     """Each revision raises every boundary: 'outstanding' means more than it did."""
-    model.grade_boundaries = model.grade_boundaries + model.cfg.inspection.bar_rise
-    model.framework_revisions += 1
+    ctx.system.grade_boundaries = ctx.system.grade_boundaries + ctx.cfg.inspection.bar_rise
+    ctx.system.framework_revisions += 1
 
 
-def transition_rates(model) -> dict[str, float]:
+def transition_rates(ctx) -> dict[str, float]:
     """Share of outstanding schools no longer outstanding at the next inspection, and share of
     inadequate schools reaching good or better (compare: 55% and 20% in England)."""
-    prev = np.concatenate([p for _, _, p, _ in model.inspection_log]) if model.inspection_log else np.array([])
-    new = np.concatenate([n for _, _, _, n in model.inspection_log]) if model.inspection_log else np.array([])
+    prev = np.concatenate([p for _, _, p, _ in ctx.tally.inspection_log]) if ctx.tally.inspection_log else np.array([])
+    new = np.concatenate([n for _, _, _, n in ctx.tally.inspection_log]) if ctx.tally.inspection_log else np.array([])
     out_prev = prev == Grade.outstanding
     inad_prev = prev == Grade.inadequate
     return {

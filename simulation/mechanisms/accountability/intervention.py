@@ -23,44 +23,44 @@ ENGAGEMENT_YEARS = 1.0  # an intervention's officer days are spread over this ti
 SPONSOR_YEARS = 2.0  # a sponsor's support partnership ends after this long
 
 
-def candidates(model) -> np.ndarray:
-    sc = model.schools
-    eligible = (sc.intervened_until < model.years_elapsed) & (sc.special_measures | (model.below_floor & (sc.grade >= 3)))
+def candidates(ctx) -> np.ndarray:
+    sc = ctx.schools
+    eligible = (sc.intervened_until < ctx.years_elapsed) & (sc.special_measures | (ctx.system.below_floor & (sc.grade >= 3)))
     idx = np.flatnonzero(eligible)
     # special measures first, then weakest estimate first
     return idx[np.lexsort((sc.estimate[idx], ~sc.special_measures[idx]))]
 
 
-def ongoing_cost(model) -> float:
+def ongoing_cost(ctx) -> float:
     """Officer days this step for interventions still running (each lasts a year)."""
-    sc, cfg = model.schools, model.cfg.intervention
-    running = sc.intervened_until - COOLDOWN_YEARS + ENGAGEMENT_YEARS > model.years_elapsed
-    return float(running.sum()) * cfg.days_per_intervention * model.dt / ENGAGEMENT_YEARS
+    sc, cfg = ctx.schools, ctx.cfg.intervention
+    running = sc.intervened_until - COOLDOWN_YEARS + ENGAGEMENT_YEARS > ctx.years_elapsed
+    return float(running.sum()) * cfg.days_per_intervention * ctx.dt / ENGAGEMENT_YEARS
 
 
-def intervene(model, officer_days: float) -> float:
+def intervene(ctx, officer_days: float) -> float:
     """Keep running interventions going and start new ones while officer days allow; returns days used."""
-    cfg, sc = model.cfg.intervention, model.schools
-    ongoing = ongoing_cost(model)
-    per_step = cfg.days_per_intervention * model.dt / ENGAGEMENT_YEARS
+    cfg, sc = ctx.cfg.intervention, ctx.schools
+    ongoing = ongoing_cost(ctx)
+    per_step = cfg.days_per_intervention * ctx.dt / ENGAGEMENT_YEARS
     n = max(int((officer_days - ongoing) // per_step), 0)
-    targets = candidates(model)[:n]
+    targets = candidates(ctx)[:n]
     if targets.size == 0:
         return min(ongoing, officer_days)
-    new_leadership = np.clip(model.rng.normal(cfg.leadership_after, 0.1, targets.size), 0.05, 0.95)
+    new_leadership = np.clip(ctx.rng.normal(cfg.leadership_after, 0.1, targets.size), 0.05, 0.95)
     sc.leadership[targets] = np.maximum(sc.leadership[targets], new_leadership)
-    sc.intervened_until[targets] = model.years_elapsed + COOLDOWN_YEARS
-    _sponsor(model, targets)
-    model.interventions += targets.size
+    sc.intervened_until[targets] = ctx.years_elapsed + COOLDOWN_YEARS
+    _sponsor(ctx, targets)
+    ctx.tally.interventions += targets.size
     return ongoing + targets.size * per_step
 
 
-def _sponsor(model, targets: np.ndarray) -> None:
-    sc = model.schools
-    room = has_room(model)
+def _sponsor(ctx, targets: np.ndarray) -> None:
+    sc = ctx.schools
+    room = has_room(ctx)
     sponsors = np.flatnonzero(room & (sc.grade <= 2))
-    sponsors = willing_supporters(model, sponsors[np.argsort(-sc.estimate[sponsors], kind="stable")])[: targets.size]
+    sponsors = willing_supporters(ctx, sponsors[np.argsort(-sc.estimate[sponsors], kind="stable")])[: targets.size]
     n = min(sponsors.size, targets.size)
     if n:
-        link(model, sponsors[:n], targets[:n], PT.support, brokered=True, facilitated=False,
-             until=model.years_elapsed + SPONSOR_YEARS)
+        link(ctx, sponsors[:n], targets[:n], PT.support, brokered=True, facilitated=False,
+             until=ctx.years_elapsed + SPONSOR_YEARS)

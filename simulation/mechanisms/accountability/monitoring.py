@@ -14,18 +14,18 @@ from __future__ import annotations
 IMPROVEMENT_NEEDED = 0.0  # pupil SD: a partnership must show some rise to continue
 
 
-def monitor(model, officer_days: float) -> float:
-    cfg = model.cfg.intervention
+def monitor(ctx, officer_days: float) -> float:
+    cfg = ctx.cfg.intervention
     if not cfg.monitoring or cfg.monitoring_days <= 0:
         return 0.0
-    links = model.links
+    links = ctx.links
     rows = links.live()
-    rows = rows[links.brokered[rows] & (links.age[rows] >= model.cfg.partnership.maturity_years)]
+    rows = rows[links.brokered[rows] & (links.age[rows] >= ctx.cfg.partnership.maturity_years)]
     rows = rows[: int(officer_days // cfg.monitoring_days)]
     if rows.size == 0:
         return 0.0
-    change = model.schools.estimate[links.b[rows]] - links.start_quality[rows]
+    change = ctx.schools.estimate[links.b[rows]] - links.start_quality[rows]
     idle = rows[change <= IMPROVEMENT_NEEDED]
     links.end(idle)
-    model.partnerships_rebrokered += idle.size
+    ctx.tally.partnerships_rebrokered += idle.size
     return rows.size * cfg.monitoring_days

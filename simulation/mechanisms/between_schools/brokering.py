@@ -21,8 +21,8 @@ Strong schools agree to support with probability equal to their moral capital.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from simulation.mechanisms import kernels
 from simulation.mechanisms.between_schools.partnerships import INITIAL_DEPTH
 from simulation.params.schema import BrokeringMode as BM
 from simulation.params.schema import PartnershipType as PT
@@ -30,25 +30,25 @@ from simulation.params.schema import PartnershipType as PT
 SIMILARITY_SCALE = 0.05  # pupil SD: how strongly self-selection prefers similar schools
 
 
-def has_room(model) -> np.ndarray:
-    return model.links.degree(model.schools.n) < model.cfg.partnership.max_partnerships
+def has_room(ctx) -> np.ndarray:
+    return ctx.links.degree(ctx.schools.n) < ctx.cfg.partnership.max_partnerships
 
 
-def choose(model, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.ndarray:
+def choose(ctx, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.ndarray:
     """A partner for each seeker (or -1), each candidate used at most once."""
     partner = np.full(seekers.size, -1, dtype=np.int64)
     if mode == BM.none or seekers.size == 0 or candidates.size == 0:
         return partner
-    est = model.schools.estimate
+    est = ctx.schools.estimate
     if mode == BM.self_selected:
-        return _self_select(model, seekers, candidates)
+        return _self_select(ctx, seekers, candidates)
     # the neediest seeker first takes the strongest free candidate (within its group for SIGs)
     order = np.argsort(est[seekers], kind="stable")
     pool = candidates[np.argsort(-est[candidates], kind="stable")]
-    return kernels.greedy_match(seekers, order, pool, model.schools.sig, mode == BM.school_improvement_groups)
+    return greedy_match_kernel(seekers, order, pool, ctx.schools.sig, mode == BM.school_improvement_groups)
 
 
-def _self_select(model, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+def _self_select(ctx, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     """Each seeker picks a free candidate with weight exp(-distance/proximity_scale) *
     exp(-|estimate difference|/SIMILARITY_SCALE): near and similar, i.e. "cosy".
 
@@ -60,9 +60,9 @@ def _self_select(model, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarr
     partner = np.full(seekers.size, -1, dtype=np.int64)
     if seekers.size == 0 or candidates.size == 0:
         return partner
-    sc, rng = model.schools, model.rng
-    scale = model.cfg.partnership.proximity_scale
-    order = _by_estimate(model, candidates)
+    sc, rng = ctx.schools, ctx.rng
+    scale = ctx.cfg.partnership.proximity_scale
+    order = _by_estimate(ctx, candidates)
     est = sc.estimate[candidates][order]
     mid = est[est.size // 2]  # keeps the exponentials in range
     cum_left = np.concatenate([[0.0], np.cumsum(np.exp((est - mid) / SIMILARITY_SCALE))])
@@ -93,13 +93,13 @@ MAX_ROUNDS = 500
 PROPOSALS = 8
 
 
-def _by_estimate(model, candidates: np.ndarray) -> np.ndarray:
+def _by_estimate(ctx, candidates: np.ndarray) -> np.ndarray:
     """Positions in ``candidates`` (distinct schools) from the lowest estimate to the highest,
     read off the term's ranking of all schools instead of sorting again (exact ties, which
     continuous estimates practically never have, in the ranking's order)."""
-    position = np.full(model.schools.n, -1)
+    position = np.full(ctx.schools.n, -1)
     position[candidates] = np.arange(candidates.size)
-    ranked = position[model.estimate_order]
+    ranked = position[ctx.system.estimate_order]
     return ranked[ranked >= 0]
 
 
@@ -125,36 +125,36 @@ def _any_choice(free: np.ndarray, candidates: np.ndarray, seekers: np.ndarray) -
     return n_free > 1 or (n_free == 1 and not np.all(candidates[free][0] == seekers))
 
 
-def leverage_draw(model, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
-    cfg = model.cfg.partnership
+def leverage_draw(ctx, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
+    cfg = ctx.cfg.partnership
     p = cfg.high_leverage_brokered if brokered else cfg.high_leverage_self_selected
     if facilitated:
         p = min(1.0, p + 0.1)
-    return model.rng.random(n) < p
+    return ctx.rng.random(n) < p
 
 
-def link(model, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facilitated: bool,
+def link(ctx, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facilitated: bool,
          group: np.ndarray | None = None, funded: bool = False, until: float = np.inf) -> np.ndarray:
     """Create partnerships ``a``-``b`` (``a`` supports ``b`` for support links)."""
-    keep = _admissible(model, a, b)
+    keep = _admissible(ctx, a, b)
     a, b = a[keep], b[keep]
     group = group[keep] if group is not None else None
     if brokered:
-        model.officer_days_used += model.cfg.intervention.brokering_days * a.size
-    return model.links.add(
+        ctx.tally.officer_days_used += ctx.cfg.intervention.brokering_days * a.size
+    return ctx.links.add(
         a, b, int(ptype), depth=float(INITIAL_DEPTH[int(ptype)]),
-        high_leverage=leverage_draw(model, a.size, brokered, facilitated), facilitated=facilitated,
-        brokered=brokered, start_quality=model.schools.estimate[b], group=group, funded=funded,
+        high_leverage=leverage_draw(ctx, a.size, brokered, facilitated), facilitated=facilitated,
+        brokered=brokered, start_quality=ctx.schools.estimate[b], group=group, funded=funded,
         until=until)
 
 
 ASK_INTERVAL_YEARS = 1.0  # a school that declined is not asked again for a year
 
 
-def _admissible(model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _admissible(ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Which proposed links to create: no self-links, no pair twice (also within the batch),
     and nobody beyond ``max_partnerships``."""
-    links, n = model.links, model.schools.n
+    links, n = ctx.links, ctx.schools.n
     rows = links.live()
     degree = links.degree(n, rows)
     proposed = np.zeros(n, dtype=bool)
@@ -163,7 +163,7 @@ def _admissible(model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     existing = np.minimum(links.a[near], links.b[near]) * n + np.maximum(links.a[near], links.b[near])
     keys = np.minimum(a, b) * n + np.maximum(a, b)
     candidate = (a >= 0) & (b >= 0) & (a != b) & ~np.isin(keys, existing)
-    limit = model.cfg.partnership.max_partnerships
+    limit = ctx.cfg.partnership.max_partnerships
     keep = np.zeros(a.size, dtype=bool)
     seen: set[int] = set()
     for i in np.flatnonzero(candidate).tolist():  # proposals per step are few
@@ -177,80 +177,80 @@ def _admissible(model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return keep
 
 
-def willing_supporters(model, candidates: np.ndarray) -> np.ndarray:
+def willing_supporters(ctx, candidates: np.ndarray) -> np.ndarray:
     """Strong schools asked to support agree with probability equal to their moral capital."""
-    sc = model.schools
-    candidates = candidates[sc.asked_until[candidates] <= model.years_elapsed]
-    agree = model.rng.random(candidates.size) < sc.moral_capital[candidates]
-    sc.asked_until[candidates[~agree]] = model.years_elapsed + ASK_INTERVAL_YEARS
+    sc = ctx.schools
+    candidates = candidates[sc.asked_until[candidates] <= ctx.years_elapsed]
+    agree = ctx.rng.random(candidates.size) < sc.moral_capital[candidates]
+    sc.asked_until[candidates[~agree]] = ctx.years_elapsed + ASK_INTERVAL_YEARS
     return candidates[agree]
 
 
-def broker_support(model, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, facilitated: bool) -> int:
+def broker_support(ctx, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, facilitated: bool) -> int:
     """Ask strong schools to support weaker ones; returns the partnerships created (budget-funded)."""
-    willing = willing_supporters(model, suppliers)
-    partner = choose(model, receivers, willing, mode)
-    rows = link(model, partner, receivers, PT.support, brokered=mode != BM.self_selected, facilitated=facilitated,
+    willing = willing_supporters(ctx, suppliers)
+    partner = choose(ctx, receivers, willing, mode)
+    rows = link(ctx, partner, receivers, PT.support, brokered=mode != BM.self_selected, facilitated=facilitated,
                 funded=True)
     return rows.size
 
 
-def broker_networks(model, members: np.ndarray, n_groups: int, mode: BM, facilitated: bool) -> int:
+def broker_networks(ctx, members: np.ndarray, n_groups: int, mode: BM, facilitated: bool) -> int:
     """Form ``n_groups`` networks (trios by default) among ``members``; returns links created."""
-    size = model.cfg.partnership.network_size
+    size = ctx.cfg.partnership.network_size
     if mode == BM.none or members.size < 2 or n_groups <= 0:
         return 0
     members = members[: n_groups * size]
     if mode == BM.self_selected:
         # nearby schools group together
-        members = members[np.lexsort((model.schools.y[members], np.round(model.schools.x[members] * 4)))]
+        members = members[np.lexsort((ctx.schools.y[members], np.round(ctx.schools.x[members] * 4)))]
     elif mode == BM.data_informed:
         # similar levels, regardless of distance (Growing the Top trios spanned 200 miles)
-        members = members[np.argsort(-model.schools.estimate[members], kind="stable")]
+        members = members[np.argsort(-ctx.schools.estimate[members], kind="stable")]
     else:
-        members = members[np.argsort(model.schools.sig[members], kind="stable")]
+        members = members[np.argsort(ctx.schools.sig[members], kind="stable")]
     a_list, b_list, g_list = [], [], []
     for g in range(0, members.size, size):
         group = members[g : g + size]
-        gid = model.next_group_id()
+        gid = ctx.links.next_group()
         for i in range(group.size):
             for j in range(i + 1, group.size):
                 a_list.append(group[i]), b_list.append(group[j]), g_list.append(gid)
     ptype = PT.trio if size == 3 else PT.network
-    rows = link(model, np.array(a_list, dtype=np.int64), np.array(b_list, dtype=np.int64), ptype,
+    rows = link(ctx, np.array(a_list, dtype=np.int64), np.array(b_list, dtype=np.int64), ptype,
                 brokered=mode != BM.self_selected, facilitated=facilitated, group=np.array(g_list, dtype=np.int64),
                 funded=True)
     return rows.size
 
 
-def spontaneous_collaboration(model) -> None:
+def spontaneous_collaboration(ctx) -> None:
     """Schools form self-selected collaboratives at a low rate and pay for them themselves."""
-    cfg = model.cfg.partnership
-    p = 1 - (1 - cfg.self_selection_rate) ** model.dt
-    room = has_room(model)
-    seekers = np.flatnonzero(room & (model.rng.random(model.schools.n) < p))
-    partner = _self_select(model, seekers, np.flatnonzero(room))
-    rows = link(model, seekers, partner, PT.collaborative, brokered=False, facilitated=False)
-    model.own_staff_days += 2 * cfg.days_per_term * rows.size
+    cfg = ctx.cfg.partnership
+    p = 1 - (1 - cfg.self_selection_rate) ** ctx.dt
+    room = has_room(ctx)
+    seekers = np.flatnonzero(room & (ctx.rng.random(ctx.schools.n) < p))
+    partner = _self_select(ctx, seekers, np.flatnonzero(room))
+    rows = link(ctx, seekers, partner, PT.collaborative, brokered=False, facilitated=False)
+    ctx.tally.own_staff_days += 2 * cfg.days_per_term * rows.size
 
 
-def spontaneous_support(model) -> None:
+def spontaneous_support(ctx) -> None:
     """Willing outstanding schools offer support unasked, to a weaker school nearby."""
-    sc, mc = model.schools, model.cfg.moral_capital
-    p = 1 - (1 - mc.spontaneous_support * sc.moral_capital) ** model.dt
-    room = has_room(model)
-    offering = np.flatnonzero((sc.grade == 1) & room & (model.rng.random(sc.n) < p))
+    sc, mc = ctx.schools, ctx.cfg.moral_capital
+    p = 1 - (1 - mc.spontaneous_support * sc.moral_capital) ** ctx.dt
+    room = has_room(ctx)
+    offering = np.flatnonzero((sc.grade == 1) & room & (ctx.rng.random(sc.n) < p))
     if offering.size == 0:
         return
     weak = np.flatnonzero((sc.grade >= 3) & room)
-    receivers = _self_select(model, offering, weak)
-    rows = link(model, offering, receivers, PT.support, brokered=False, facilitated=False)
-    model.own_staff_days += 2 * model.cfg.partnership.days_per_term * rows.size
+    receivers = _self_select(ctx, offering, weak)
+    rows = link(ctx, offering, receivers, PT.support, brokered=False, facilitated=False)
+    ctx.tally.own_staff_days += 2 * ctx.cfg.partnership.days_per_term * rows.size
 
 
-def assign_sigs(model) -> None:
+def assign_sigs(ctx) -> None:
     """Mixed school improvement groups: each phase sorted by estimate and dealt round-robin."""
-    sc, cfg = model.schools, model.cfg.sig
+    sc, cfg = ctx.schools, ctx.cfg.sig
     next_id = 0
     for secondary, size in ((False, cfg.primary_group_size), (True, cfg.secondary_group_size)):
         idx = np.flatnonzero(sc.secondary == secondary)
@@ -260,3 +260,25 @@ def assign_sigs(model) -> None:
         idx = idx[np.argsort(sc.estimate[idx], kind="stable")]
         sc.sig[idx] = next_id + np.arange(idx.size) % n_groups
         next_id += n_groups
+
+
+# --- compiled kernels: the loop forms of the rules above (same operations, same order) ---
+
+
+@njit(cache=True)
+def greedy_match_kernel(seekers, order, pool, group, same_group):
+    """Seekers in ``order`` each take the first unused school of ``pool`` that is not
+    themselves (and, with ``same_group``, is in their group); -1 when none is left."""
+    partner = np.full(seekers.size, -1, dtype=np.int64)
+    used = np.zeros(pool.size, dtype=np.bool_)
+    first_free = 0
+    for i in order:
+        while first_free < pool.size and used[first_free]:
+            first_free += 1
+        for j in range(first_free, pool.size):
+            if used[j] or pool[j] == seekers[i] or (same_group and group[pool[j]] != group[seekers[i]]):
+                continue
+            partner[i] = pool[j]
+            used[j] = True
+            break
+    return partner

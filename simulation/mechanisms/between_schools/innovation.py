@@ -14,20 +14,20 @@ current best practice moves the frontier.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from simulation.mechanisms import kernels
 from simulation.params.schema import PartnershipType as PT
-from simulation.state.tables import of_types
+from simulation.state.segments import of_types
 
 NETWORK_BOOST = 1.0  # extra attempts per year for a school in a research network
 EXPERT_UPTAKE = 0.5  # share of the new practice a school's other experts take up at once
 
 
-def attempt_rate(model) -> np.ndarray:
-    cfg, sc = model.cfg.innovation, model.schools
-    days = sc.innovation_days / model.dt
+def attempt_rate(ctx) -> np.ndarray:
+    cfg, sc = ctx.cfg.innovation, ctx.schools
+    days = ctx.plan.innovation_days / ctx.dt
     rate = cfg.base_rate + cfg.max_attempts * days / (days + cfg.half_days)
-    links = model.links
+    links = ctx.links
     rows = links.live()
     rows = rows[of_types(links.ptype[rows], (PT.network, PT.trio, PT.peer_review))]
     networked = np.zeros(sc.n, dtype=bool)
@@ -36,22 +36,49 @@ def attempt_rate(model) -> np.ndarray:
     return rate + NETWORK_BOOST * cfg.base_rate * networked
 
 
-def innovate(model) -> None:
-    cfg, sc = model.cfg.innovation, model.schools
-    p = 1 - np.exp(-attempt_rate(model) * model.dt)
-    trying = np.flatnonzero(model.rng.random(sc.n) < p)
+def innovate(ctx) -> None:
+    cfg, sc = ctx.cfg.innovation, ctx.schools
+    p = 1 - np.exp(-attempt_rate(ctx) * ctx.dt)
+    trying = np.flatnonzero(ctx.rng.random(sc.n) < p)
     if trying.size == 0:
         return
-    outcome = model.rng.normal(cfg.step_mean, cfg.step_sd, trying.size)
+    outcome = ctx.rng.normal(cfg.step_mean, cfg.step_sd, trying.size)
     noise = cfg.evaluation_noise * (1 - 0.5 * sc.km_capacity[trying])
-    adopted = outcome + model.rng.normal(0, 1, trying.size) * noise > 0
-    model.innovations_adopted += int(adopted.sum())
-    model.innovations_harmful += int((outcome[adopted] < 0).sum())
-    _adopt(model, trying[adopted], outcome[adopted])
+    adopted = outcome + ctx.rng.normal(0, 1, trying.size) * noise > 0
+    ctx.tally.innovations_adopted += int(adopted.sum())
+    ctx.tally.innovations_harmful += int((outcome[adopted] < 0).sum())
+    _adopt(ctx, trying[adopted], outcome[adopted])
 
 
-def _adopt(model, schools: np.ndarray, change: np.ndarray) -> None:
+def _adopt(ctx, schools: np.ndarray, change: np.ndarray) -> None:
     """A good innovation is new practice beyond the school's best: the innovator holds it and
     the school's experts take up part of it. A bad one makes the experts' practice worse."""
-    st = model.staff
-    kernels.adopt(st.knowledge, st.expert, model.schools.start, schools, change, EXPERT_UPTAKE)
+    st = ctx.staff
+    adopt_kernel(st.knowledge, st.expert, ctx.schools.start, schools, change, EXPERT_UPTAKE)
+
+
+# --- compiled kernels: the loop forms of the rules above (same operations, same order) ---
+
+
+@njit(cache=True)
+def adopt_kernel(knowledge, expert, start, schools, change, expert_uptake):
+    """innovation._adopt: for a gain, the school's most knowledgeable post (the first of equals)
+    holds the new practice and its experts move ``expert_uptake`` of the way to it; for a
+    loss, every expert's practice falls by it."""
+    for i in range(schools.size):
+        lo, hi = start[schools[i]], start[schools[i] + 1]
+        delta = change[i]
+        if delta > 0:
+            innovator = lo
+            for p in range(lo + 1, hi):
+                if knowledge[p] > knowledge[innovator]:
+                    innovator = p
+            new_practice = knowledge[innovator] + delta
+            for p in range(lo, hi):
+                if expert[p]:
+                    knowledge[p] += expert_uptake * (new_practice - knowledge[p])
+            knowledge[innovator] = new_practice
+        else:
+            for p in range(lo, hi):
+                if expert[p]:
+                    knowledge[p] += delta

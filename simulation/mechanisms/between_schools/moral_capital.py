@@ -18,20 +18,20 @@ import numpy as np
 from simulation.params.schema import PartnershipType as PT
 
 
-def supporting(model) -> np.ndarray:
+def supporting(ctx) -> np.ndarray:
     """Schools currently releasing staff to support another school."""
-    links = model.links
+    links = ctx.links
     rows = links.live()
     rows = rows[links.ptype[rows] == PT.support]
-    out = np.zeros(model.schools.n, dtype=bool)
+    out = np.zeros(ctx.schools.n, dtype=bool)
     out[links.a[rows]] = True
     return out
 
 
-def role_model(model) -> None:
-    sc, cfg, dt = model.schools, model.cfg.moral_capital, model.dt
+def role_model(ctx) -> None:
+    sc, cfg, dt = ctx.schools, ctx.cfg.moral_capital, ctx.dt
     strong = sc.grade <= 2
-    helping = supporting(model)
+    helping = supporting(ctx)
     n_regions = int(sc.region.max()) + 1
     strong_count = np.bincount(sc.region, weights=strong, minlength=n_regions)
     helping_count = np.bincount(sc.region, weights=strong & helping, minlength=n_regions)

@@ -22,12 +22,11 @@ help yourself", Ainscow 2013): joint practice development moves them toward the 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from simulation.mechanisms import kernels
 from simulation.mechanisms.within_school.absorption import uptake
 from simulation.params.schema import PartnershipType as PT
-from simulation.population import expert_knowledge
-from simulation.state.tables import of_types
+from simulation.state.segments import clip01, of_types, top_per_school
 
 INITIAL_DEPTH = np.array([0.3, 0.5, 0.5, 0.6, 0.6, 0.5, 0.8])
 DEPTH_CAP = np.array([0.6, 0.9, 0.9, 0.9, 0.9, 0.9, 1.0])
@@ -35,99 +34,197 @@ RESEARCH_TYPES = (PT.network, PT.peer_review, PT.trio)
 DIRECTED_TYPES = (PT.support,)
 
 
-def maturity(model, rows: np.ndarray) -> np.ndarray:
-    return 1.0 - np.exp(-model.links.age[rows] / model.cfg.partnership.maturity_years)
+def maturity(ctx, rows: np.ndarray) -> np.ndarray:
+    return 1.0 - np.exp(-ctx.links.age[rows] / ctx.cfg.partnership.maturity_years)
 
 
-def strength(model, rows: np.ndarray) -> np.ndarray:
+def strength(ctx, rows: np.ndarray) -> np.ndarray:
     """Share of the gap to the partner's practice closed this step, before the receiver's uptake."""
-    cfg, links = model.cfg.partnership, model.links
+    cfg, links = ctx.cfg.partnership, ctx.links
     leverage = np.where(links.high_leverage[rows], 1.0, cfg.low_leverage_factor)
     facilitation = 1.0 + cfg.facilitation_gain * links.facilitated[rows]
     time = cfg.days_per_term / (cfg.days_per_term + cfg.half_days)  # released days, diminishing returns
-    return cfg.transfer_rate * time * model.dt * maturity(model, rows) * links.depth[rows] * leverage * facilitation
+    return cfg.transfer_rate * time * ctx.dt * maturity(ctx, rows) * links.depth[rows] * leverage * facilitation
 
 
-def exchange(model) -> None:
+def exchange(ctx) -> None:
     """Knowledge flows along every live partnership for one step."""
-    links = model.links
+    links = ctx.links
     rows = links.live()
     if rows.size == 0:
         return
-    s = strength(model, rows)
+    s = strength(ctx, rows)
     a, b, ptype = links.a[rows], links.b[rows], links.ptype[rows]
     mutual = ~of_types(ptype, DIRECTED_TYPES)
     receiver = np.concatenate([b, a[mutual]])
     source = np.concatenate([a, b[mutual]])
     rate = np.concatenate([s, s[mutual]])
-    experts = expert_knowledge(model.staff, model.schools)
+    experts = expert_knowledge(ctx)
     research = np.concatenate([of_types(ptype, RESEARCH_TYPES), of_types(ptype[mutual], RESEARCH_TYPES)])
-    target_value = np.where(research, np.maximum(experts[source], _research_target(model, experts[source])),
+    target_value = np.where(research, np.maximum(experts[source], _research_target(ctx, experts[source])),
                             experts[source])
-    _take_from_partners(model, receiver, rate, target_value)
-    _supporters_learn(model, rows, s)
-    _release_experts(model, rows)
-    _mature(model, rows)
+    _take_from_partners(ctx, receiver, rate, target_value)
+    _supporters_learn(ctx, rows, s)
+    _release_experts(ctx, rows)
+    _mature(ctx, rows)
 
 
-def _take_from_partners(model, receiver: np.ndarray, rate: np.ndarray, target: np.ndarray) -> None:
+def _take_from_partners(ctx, receiver: np.ndarray, rate: np.ndarray, target: np.ndarray) -> None:
     """Each post moves toward each partner's practice in turn, best partner first, so that a
     partner that is no better adds nothing (and takes nothing away from a better one):
     k += rate * reach * max(target - k, 0). Staff in contact with the partner (the experts)
     are reached fully; the rest only as far as the school's internal knowledge management
     carries it to them (``reach = km``), times the school's uptake. The gain is taken in as
     deep (share ``km``) and shallow knowledge (:func:`simulation.mechanisms.within_school.absorption.take_in`)."""
-    st, sc = model.staff, model.schools
-    order = kernels.by_receiver_best_first(receiver, target, sc.n)
-    kernels.partner_gains(st.knowledge, st.shallow, st.expert, sc.start, sc.km_capacity, uptake(model, sc.km_capacity),
-                          receiver[order], rate[order], target[order], sc.external_gain)
+    st, sc = ctx.staff, ctx.schools
+    order = by_receiver_best_first_kernel(receiver, target, sc.n)
+    partner_gains_kernel(st.knowledge, st.shallow, st.expert, sc.start, sc.km_capacity, uptake(ctx, sc.km_capacity),
+                          receiver[order], rate[order], target[order], ctx.plan.external_gain)
 
 
-def _research_target(model, source_experts: np.ndarray) -> np.ndarray:
-    reach = model.cfg.partnership.research_reach
-    return source_experts + reach * (model.frontier - source_experts)
+def _research_target(ctx, source_experts: np.ndarray) -> np.ndarray:
+    reach = ctx.cfg.partnership.research_reach
+    return source_experts + reach * (ctx.system.frontier - source_experts)
 
 
-def _supporters_learn(model, rows: np.ndarray, s: np.ndarray) -> None:
+def _supporters_learn(ctx, rows: np.ndarray, s: np.ndarray) -> None:
     """A supporter's experts move ``supporter_learning`` times the partnership's strength of
     their gap to the frontier (joint practice development)."""
-    links, st = model.links, model.staff
+    links, st = ctx.links, ctx.staff
     support = links.ptype[rows] == PT.support
     if not support.any():
         return
-    rate = np.bincount(links.a[rows][support], weights=s[support], minlength=model.schools.n)
-    rate *= model.cfg.partnership.supporter_learning
+    rate = np.bincount(links.a[rows][support], weights=s[support], minlength=ctx.schools.n)
+    rate *= ctx.cfg.partnership.supporter_learning
     supporters = np.flatnonzero(rate)
-    kernels.experts_learn(st.knowledge, st.expert, model.schools.start, supporters, rate[supporters], model.frontier)
+    experts_learn_kernel(st.knowledge, st.expert, ctx.schools.start, supporters, rate[supporters], ctx.system.frontier)
 
 
-def _release_experts(model, rows: np.ndarray) -> None:
-    links = model.links
+def _release_experts(ctx, rows: np.ndarray) -> None:
+    links = ctx.links
     support = rows[links.ptype[rows] == PT.support]
-    model.schools.released += np.bincount(links.a[support], minlength=model.schools.n)
+    ctx.plan.released += np.bincount(links.a[support], minlength=ctx.schools.n)
 
 
-def _mature(model, rows: np.ndarray) -> None:
-    links, cfg = model.links, model.cfg.partnership
-    links.age[rows] += model.dt
+def _mature(ctx, rows: np.ndarray) -> None:
+    links, cfg = ctx.links, ctx.cfg.partnership
+    links.age[rows] += ctx.dt
     cap = DEPTH_CAP[links.ptype[rows]]
-    links.depth[rows] += cfg.depth_growth * model.dt * (cap - links.depth[rows])
+    links.depth[rows] += cfg.depth_growth * ctx.dt * (cap - links.depth[rows])
 
 
-def maturity_by_school(model) -> np.ndarray:
+def maturity_by_school(ctx) -> np.ndarray:
     """Maturity of each school's most mature live partnership (0 when it has none)."""
-    links = model.links
+    links = ctx.links
     rows = links.live()
-    return kernels.max_per_school(links.a[rows], links.b[rows], maturity(model, rows), model.schools.n)
+    return max_per_school_kernel(links.a[rows], links.b[rows], maturity(ctx, rows), ctx.schools.n)
 
 
-def lapse(model) -> None:
+def lapse(ctx) -> None:
     """Fixed-term partnerships end on time; self-selected ones lapse at a constant rate;
     brokered ones otherwise end only when monitoring finds them idle."""
-    links = model.links
+    links = ctx.links
     rows = links.live()
-    links.end(rows[links.until[rows] <= model.years_elapsed])
+    links.end(rows[links.until[rows] <= ctx.years_elapsed])
     rows = links.live()
     rows = rows[~links.brokered[rows]]
-    p = 1 - (1 - model.cfg.partnership.dissolution_rate) ** model.dt
-    links.end(rows[model.rng.random(rows.size) < p])
+    p = 1 - (1 - ctx.cfg.partnership.dissolution_rate) ** ctx.dt
+    links.end(rows[ctx.rng.random(rows.size) < p])
+
+
+def mark_experts(ctx) -> None:
+    """The top ``expert_share`` of each school's staff by knowledge (at least one) are its
+    experts, the practice it shares with partners (re-marked every school year)."""
+    staff, schools = ctx.staff, ctx.schools
+    count = np.maximum(1, np.round(ctx.cfg.partnership.expert_share * schools.n_staff)).astype(np.int64)
+    top_per_school(staff.knowledge, schools.start, count, staff.expert)
+
+
+def expert_knowledge(ctx) -> np.ndarray:
+    """Mean deep knowledge of each school's experts."""
+    return expert_mean_kernel(ctx.staff.knowledge, ctx.staff.expert, ctx.schools.start)
+
+
+# --- compiled kernels: the loop forms of the rules above (same operations, same order) ---
+
+
+@njit(cache=True)
+def by_receiver_best_first_kernel(receiver, target, n_schools):
+    """Order of the rows grouped by receiving school, each school's best target first (ties in
+    row order): ``np.lexsort((-target, receiver))``, as a counting sort, a school having few rows."""
+    first = np.zeros(n_schools + 1, dtype=np.int64)
+    for i in range(receiver.size):
+        first[receiver[i] + 1] += 1
+    for s in range(n_schools):
+        first[s + 1] += first[s]
+    order = np.empty(receiver.size, dtype=np.int64)
+    filled = first[:-1].copy()
+    for i in range(receiver.size):
+        s = receiver[i]
+        j = filled[s]
+        while j > first[s] and target[order[j - 1]] < target[i]:  # insertion: stable, best first
+            order[j] = order[j - 1]
+            j -= 1
+        order[j] = i
+        filled[s] += 1
+    return order
+
+
+@njit(cache=True)
+def partner_gains_kernel(knowledge, shallow, expert, start, km, uptake, receiver, rate, target, external_gain):
+    """Partnership exchange for the receiving schools (``receiver`` sorted, each school's
+    partners best target first): every post moves toward each partner's practice in turn by
+    ``rate * reach``; the gain enters as deep (share ``km``) and shallow knowledge."""
+    i, n = 0, receiver.size
+    while i < n:
+        s = receiver[i]
+        j_end = i
+        while j_end < n and receiver[j_end] == s:
+            j_end += 1
+        total = 0.0
+        for p in range(start[s], start[s + 1]):
+            reach = (1.0 if expert[p] else km[s]) * uptake[s]
+            k0 = knowledge[p] + shallow[p]
+            k = k0
+            for j in range(i, j_end):
+                k += max(target[j] - k, 0.0) * clip01(rate[j] * reach)
+            gain = k - k0
+            total += gain
+            knowledge[p] += km[s] * gain
+            shallow[p] += (1 - km[s]) * gain
+        external_gain[s] += total / (start[s + 1] - start[s])
+        i = j_end
+
+
+@njit(cache=True)
+def expert_mean_kernel(knowledge, expert, start):
+    """Mean deep knowledge of each school's experts (0 where it has none)."""
+    out = np.zeros(start.size - 1)
+    for s in range(start.size - 1):
+        total, count = 0.0, 0
+        for p in range(start[s], start[s + 1]):  # without branches: experts are scattered
+            total += knowledge[p] * expert[p]
+            count += expert[p]
+        out[s] = total / max(count, 1)
+    return out
+
+
+@njit(cache=True)
+def experts_learn_kernel(knowledge, expert, start, schools, rate, frontier):
+    """Experts of ``schools`` move a share ``rate`` (per school) of their gap to the frontier."""
+    for i in range(schools.size):
+        s = schools[i]
+        r = clip01(rate[i])
+        for p in range(start[s], start[s + 1]):
+            if expert[p]:
+                knowledge[p] += max(frontier - knowledge[p], 0.0) * r
+
+
+@njit(cache=True)
+def max_per_school_kernel(a, b, values, n_schools):
+    """For each school, the largest value over the rows where it is ``a`` or ``b`` (0 if none)."""
+    out = np.zeros(n_schools)
+    for i in range(values.size):
+        out[a[i]] = max(out[a[i]], values[i])
+        out[b[i]] = max(out[b[i]], values[i])
+    return out

@@ -22,25 +22,25 @@ from simulation.params.schema import Grade
 from simulation.params.schema import PartnershipType as PT
 
 
-def eligible(model) -> np.ndarray:
+def eligible(ctx) -> np.ndarray:
     """Outstanding schools above the mean attainment in each of the last two years."""
-    sc = model.schools
-    if len(model.yearly_attainment) < 2:
+    sc = ctx.schools
+    if len(ctx.system.yearly_attainment) < 2:
         return np.empty(0, dtype=np.int64)
-    above = [year > np.average(year, weights=sc.pupils) for year in model.yearly_attainment[-2:]]
+    above = [year > np.average(year, weights=sc.pupils) for year in ctx.system.yearly_attainment[-2:]]
     return np.flatnonzero((sc.grade == Grade.outstanding) & above[0] & above[1])
 
 
-def start_pilot(model) -> None:
-    cfg = model.cfg.pilot
-    if cfg.n_trios == 0 or model.pilot_started or model.years_elapsed + 1e-9 < cfg.start_after_years:
+def start_pilot(ctx) -> None:
+    cfg = ctx.cfg.pilot
+    if cfg.n_trios == 0 or ctx.system.pilot_started or ctx.years_elapsed + 1e-9 < cfg.start_after_years:
         return
-    if len(model.yearly_attainment) < 2:
+    if len(ctx.system.yearly_attainment) < 2:
         return  # the selection filters need two years of results: start as soon as they exist
-    model.pilot_started = True
-    sc = model.schools
-    pool = eligible(model)
-    two_year = sum(model.yearly_attainment[-2:])
+    ctx.system.pilot_started = True
+    sc = ctx.schools
+    pool = eligible(ctx)
+    two_year = sum(ctx.system.yearly_attainment[-2:])
     chosen = pool[np.argsort(-two_year[pool], kind="stable")][: 3 * cfg.n_trios]
     n_trios = chosen.size // 3
     if n_trios == 0:
@@ -50,19 +50,25 @@ def start_pilot(model) -> None:
     trios = chosen.reshape(3, n_trios).T  # trio i takes the i-th school of each third: far apart
     a = np.concatenate([trios[:, 0], trios[:, 0], trios[:, 1]])
     b = np.concatenate([trios[:, 1], trios[:, 2], trios[:, 2]])
-    group = np.tile(np.array([model.next_group_id() for _ in range(n_trios)]), 3)
-    link(model, a, b, PT.trio, brokered=True, facilitated=True, group=group,
-         until=model.years_elapsed + cfg.duration_years)
-    live = model.links.live()
-    trio_rows = live[np.isin(model.links.group[live], group)]
-    model.links.high_leverage[trio_rows] = True  # structured visits with a facilitator
+    group = np.tile(np.array([ctx.links.next_group() for _ in range(n_trios)]), 3)
+    link(ctx, a, b, PT.trio, brokered=True, facilitated=True, group=group,
+         until=ctx.years_elapsed + cfg.duration_years)
+    live = ctx.links.live()
+    trio_rows = live[np.isin(ctx.links.group[live], group)]
+    ctx.links.high_leverage[trio_rows] = True  # structured visits with a facilitator
     sc.pilot[trios.ravel()] = True
 
 
-def pilot_days(model) -> float:
+def run_pilot(ctx) -> None:
+    """Start the pilot when it is due; its schools' own days count every term it runs."""
+    start_pilot(ctx)
+    ctx.tally.own_staff_days += pilot_days(ctx)
+
+
+def pilot_days(ctx) -> float:
     """Own staff days the pilot schools spend this step."""
-    if not model.schools.pilot.any():
+    if not ctx.schools.pilot.any():
         return 0.0
-    cfg = model.cfg.pilot
-    running = model.years_elapsed < cfg.start_after_years + cfg.duration_years
-    return float(model.schools.pilot.sum()) * cfg.days_per_school * model.dt if running else 0.0
+    cfg = ctx.cfg.pilot
+    running = ctx.years_elapsed < cfg.start_after_years + cfg.duration_years
+    return float(ctx.schools.pilot.sum()) * cfg.days_per_school * ctx.dt if running else 0.0

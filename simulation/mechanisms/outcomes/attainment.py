@@ -13,27 +13,45 @@ that 42.1% of pupils reach it (England, 2001/02).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from scipy.special import ndtr
 
-from simulation.mechanisms import kernels
-from simulation.state.tables import posts_of
+from simulation.state.segments import posts_of, segment_mean
+from simulation.mechanisms.within_school.turnover import entrant_level
 
 
-def update_attainment(model) -> None:
+def update_attainment(ctx) -> None:
     """attainment_s = mean over the school's teachers of Phi((k + context_s + cohort_s - benchmark) / sigma)."""
-    st, sc = model.staff, model.schools
+    st, sc = ctx.staff, ctx.schools
     away = np.zeros(st.n, dtype=bool)
-    away[_released_experts(model)] = True
-    entrant = model.entrant_level() if away.any() else 0.0
-    cover = model.cfg.partnership.support_release_cost * sc.released
-    cohort = model.rng.normal(0, model.cfg.system.cohort_noise, sc.n)
-    z = kernels.pupil_scores(st.knowledge, st.shallow, sc.start, sc.context + cohort, model.benchmark,
-                             model.pupil_sigma, away, entrant, cover, np.empty(st.n))
-    sc.attainment = kernels.segment_mean(ndtr(z, out=z), sc.start)
+    away[_released_experts(ctx)] = True
+    entrant = entrant_level(ctx) if away.any() else 0.0
+    cover = ctx.cfg.partnership.support_release_cost * ctx.plan.released
+    cohort = ctx.rng.normal(0, ctx.cfg.system.cohort_noise, sc.n)
+    z = pupil_scores_kernel(st.knowledge, st.shallow, sc.start, sc.context + cohort, ctx.system.benchmark,
+                             ctx.system.pupil_sigma, away, entrant, cover, np.empty(st.n))
+    sc.attainment = segment_mean(ndtr(z, out=z), sc.start)
 
 
-def _released_experts(model) -> np.ndarray:
+def _released_experts(ctx) -> np.ndarray:
     """Posts of the experts of schools that released some to support others this term."""
-    st, sc = model.staff, model.schools
-    posts = posts_of(np.flatnonzero(sc.released), sc.start)
+    st, sc = ctx.staff, ctx.schools
+    posts = posts_of(np.flatnonzero(ctx.plan.released), sc.start)
     return posts[st.expert[posts]]
+
+
+# --- compiled kernels: the loop forms of the rules above (same operations, same order) ---
+
+
+@njit(cache=True)
+def pupil_scores_kernel(knowledge, shallow, start, shift, benchmark, sigma, away, entrant, cover, out):
+    """(k + shift_s - benchmark) / sigma for every post: the teacher's pupils' mean score in
+    pupil-noise units; ``away`` marks experts released to support, covered at ``cover``
+    (per school) of their lead over a new teacher."""
+    for s in range(start.size - 1):
+        for p in range(start[s], start[s + 1]):
+            k = knowledge[p] + shallow[p]
+            if away[p]:
+                k -= cover[s] * max(k - entrant, 0.0)
+            out[p] = ((shift[s] + k) - benchmark) / sigma
+    return out

@@ -14,34 +14,54 @@ km`` meanwhile: only a school that manages knowledge keeps what it copied.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from simulation.mechanisms import kernels
+from simulation.state.segments import clip01
 
 
-def uptake(model, km: np.ndarray) -> np.ndarray:
+
+def uptake(ctx, km: np.ndarray) -> np.ndarray:
     """Share of offered external knowledge a school can take in (1 when not overwhelmed)."""
-    thr = model.cfg.absorption.overwhelm_threshold
+    thr = ctx.cfg.absorption.overwhelm_threshold
     if thr <= 0:
         return np.ones_like(km)
     return np.clip(km / thr, 0.0, 1.0)
 
 
-def take_in(model, gain: np.ndarray) -> None:
+def take_in(ctx, gain: np.ndarray) -> None:
     """Add external knowledge gains (one per post): deep in proportion to capacity, the rest shallow.
 
     The reference form of the rule; the compiled loops of partnership exchange and CPD
     (:mod:`simulation.mechanisms.kernels`) apply it with the same operations, checked against it in the tests."""
-    st = model.staff
-    km = model.schools.km_capacity[st.school]
+    st = ctx.staff
+    km = ctx.schools.km_capacity[st.school]
     st.knowledge += km * gain
     np.subtract(1, km, out=km)
     km *= gain
     st.shallow += km
 
 
-def consolidate(model) -> None:
+def consolidate(ctx) -> None:
     """Shallow knowledge fades (at ``shallow_decay``) or, in a school that manages knowledge,
     becomes deep (at ``consolidation * km``); knowledge plus shallow stays within the frontier."""
-    st, cfg, sc = model.staff, model.cfg.absorption, model.schools
-    kernels.consolidate(st.knowledge, st.shallow, sc.start, sc.km_capacity, model.frontier, model.dt,
+    st, cfg, sc = ctx.staff, ctx.cfg.absorption, ctx.schools
+    consolidate_kernel(st.knowledge, st.shallow, sc.start, sc.km_capacity, ctx.system.frontier, ctx.dt,
                         cfg.consolidation, cfg.shallow_decay)
+
+
+# --- compiled kernels: the loop forms of the rules above (same operations, same order) ---
+
+
+@njit(cache=True)
+def consolidate_kernel(knowledge, shallow, start, km, frontier, dt, consolidation, shallow_decay):
+    """absorption.consolidate: shallow knowledge becomes deep (at ``consolidation * km``) or fades."""
+    faded_share = clip01(shallow_decay * dt)
+    for s in range(start.size - 1):
+        convert = clip01(km[s] * consolidation * dt)
+        for p in range(start[s], start[s + 1]):
+            h = shallow[p]
+            converted = convert * h
+            k = min(knowledge[p] + converted, frontier)
+            h -= faded_share * h + converted
+            knowledge[p] = k
+            shallow[p] = max(min(h, frontier - k), 0.0)

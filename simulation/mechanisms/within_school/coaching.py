@@ -15,83 +15,116 @@ scale; model brief s.4): see ``simulation.checks.calibration.coaching_effect``.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from simulation.mechanisms import kernels
-from simulation.state.tables import posts_of, school_sum, segments_of
-
-
-def coaches_needed(model) -> np.ndarray:
-    return np.maximum(1, np.round(model.cfg.coaching.coach_share * model.schools.n_staff)).astype(np.int64)
+from simulation.state.segments import clip01, posts_of, school_sum, segments_of, top_per_school
 
 
-def full_cost(model) -> np.ndarray:
+def coaches_needed(ctx) -> np.ndarray:
+    return np.maximum(1, np.round(ctx.cfg.coaching.coach_share * ctx.schools.n_staff)).astype(np.int64)
+
+
+def full_cost(ctx) -> np.ndarray:
     """Staff days per term each school needs for coaching at the configured intensity."""
-    cfg, st, sc = model.cfg.coaching, model.staff, model.schools
+    cfg, st, sc = ctx.cfg.coaching, ctx.staff, ctx.schools
     trained_coaches = school_sum(st.coach & st.trained, sc.start)
-    untrained = np.maximum(coaches_needed(model) - trained_coaches, 0)
-    mentees = sc.n_staff - coaches_needed(model)
-    return cfg.coaching_time * model.dt * mentees + cfg.coach_training_days * untrained
+    untrained = np.maximum(coaches_needed(ctx) - trained_coaches, 0)
+    mentees = sc.n_staff - coaches_needed(ctx)
+    return cfg.coaching_time * ctx.dt * mentees + cfg.coach_training_days * untrained
 
 
-def identify_coaches(model, schools: np.ndarray) -> None:
+def identify_coaches(ctx, schools: np.ndarray) -> None:
     """Pick each school's coaches from noisy outcome data: the relatively better staff."""
-    st, sc, cfg = model.staff, model.schools, model.cfg.coaching
+    st, sc, cfg = ctx.staff, ctx.schools, ctx.cfg.coaching
     schools = np.unique(schools)
     posts = posts_of(schools, sc.start)
-    signal = st.knowledge[posts] + st.shallow[posts] + model.rng.normal(0, cfg.identification_noise, posts.size)
+    signal = st.knowledge[posts] + st.shallow[posts] + ctx.rng.normal(0, cfg.identification_noise, posts.size)
     chosen = np.empty(posts.size, dtype=bool)
-    kernels.top_per_school(signal, segments_of(schools, sc.start), coaches_needed(model)[schools], chosen)
+    top_per_school(signal, segments_of(schools, sc.start), coaches_needed(ctx)[schools], chosen)
     # A trained coach who is no longer chosen keeps the training but stops coaching.
     st.coach[posts] = chosen
 
 
-def coach(model) -> None:
+def coach(ctx) -> None:
     """Coaches coach mentees in every school that has coaching days this term."""
-    st, sc = model.staff, model.schools
-    days = sc.coaching_days
+    st, sc = ctx.staff, ctx.schools
+    days = ctx.plan.coaching_days
     active = np.flatnonzero(days > 0)
     if active.size:
-        needs_identification = active[(school_sum(st.coach, sc.start)[active] == 0) | model.new_year]
+        needs_identification = active[(school_sum(st.coach, sc.start)[active] == 0) | ctx.clock.new_year]
         if needs_identification.size:
-            identify_coaches(model, needs_identification)
+            identify_coaches(ctx, needs_identification)
         posts = posts_of(active, sc.start)
-        days = _train_coaches(model, days, posts)
-        _coach_mentees(model, days, active)
-    _update_km(model, days)
+        days = _train_coaches(ctx, days, posts)
+        _coach_mentees(ctx, days, active)
+    _update_km(ctx, days)
 
 
-def _per_school(model, posts: np.ndarray, values: np.ndarray) -> np.ndarray:
-    return np.bincount(model.staff.school[posts], weights=values, minlength=model.schools.n)
+def _per_school(ctx, posts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return np.bincount(ctx.staff.school[posts], weights=values, minlength=ctx.schools.n)
 
 
-def _train_coaches(model, days: np.ndarray, posts: np.ndarray) -> np.ndarray:
+def _train_coaches(ctx, days: np.ndarray, posts: np.ndarray) -> np.ndarray:
     """Coaching days go first to training the school's untrained coaches."""
-    st, cfg = model.staff, model.cfg.coaching
+    st, cfg = ctx.staff, ctx.cfg.coaching
     untrained = st.coach[posts] & ~st.trained[posts]
-    need = _per_school(model, posts, untrained) * cfg.coach_training_days
+    need = _per_school(ctx, posts, untrained) * cfg.coach_training_days
     share = np.divide(days, need, out=np.ones_like(days), where=need > 0).clip(0, 1)
-    trained_now = untrained & (model.rng.random(posts.size) < share[st.school[posts]])
+    trained_now = untrained & (ctx.rng.random(posts.size) < share[st.school[posts]])
     st.trained[posts[trained_now]] = True
     return np.maximum(days - need, 0.0)
 
 
-def _coach_mentees(model, days: np.ndarray, schools: np.ndarray) -> None:
+def _coach_mentees(ctx, days: np.ndarray, schools: np.ndarray) -> None:
     """Each mentee moves toward the mean knowledge of the school's coaches by
     ``coaching_efficiency * dt * intensity * coach skill * (0.5 + leadership)`` of the gap, where
     intensity = d / (d + coaching_half_days) for d coaching days per mentee and year; leadership
     makes coaching a priority."""
-    st, sc, cfg = model.staff, model.schools, model.cfg.coaching
+    st, sc, cfg = ctx.staff, ctx.schools, ctx.cfg.coaching
     intensity, gain = np.zeros(sc.n), np.empty(int(sc.n_staff[schools].sum()))
-    kernels.coach_mentees(st.knowledge, st.coach, st.trained, sc.start, schools, days, model.dt, cfg.coaching_half_days,
+    coach_mentees_kernel(st.knowledge, st.coach, st.trained, sc.start, schools, days, ctx.dt, cfg.coaching_half_days,
                           cfg.untrained_skill, cfg.coaching_efficiency, sc.leadership, intensity, gain)
-    model.coaching_gain += float(gain.sum())
-    sc.coaching_intensity = intensity
+    ctx.tally.coaching_gain += float(gain.sum())
+    ctx.plan.coaching_intensity = intensity
 
 
-def _update_km(model, days: np.ndarray) -> None:
+def _update_km(ctx, days: np.ndarray) -> None:
     """Knowledge-management capacity grows with coaching practice and decays without it."""
-    sc, cfg = model.schools, model.cfg.coaching
-    intensity = sc.coaching_intensity
-    growth = cfg.km_growth * model.dt * intensity * sc.leadership * (1 - sc.km_capacity)
-    decay = cfg.km_decay * model.dt * (sc.km_capacity - sc.km_floor).clip(min=0) * (1 - intensity)
+    sc, cfg = ctx.schools, ctx.cfg.coaching
+    intensity = ctx.plan.coaching_intensity
+    growth = cfg.km_growth * ctx.dt * intensity * sc.leadership * (1 - sc.km_capacity)
+    decay = cfg.km_decay * ctx.dt * (sc.km_capacity - sc.km_floor).clip(min=0) * (1 - intensity)
     sc.km_capacity = np.clip(sc.km_capacity + growth - decay, 0.0, 1.0)
+
+
+# --- compiled kernels: the loop forms of the rules above (same operations, same order) ---
+
+
+@njit(cache=True)
+def coach_mentees_kernel(knowledge, coach, trained, start, schools, days, dt, half_days, untrained_skill, efficiency,
+                  leadership, intensity_out, gain_out):
+    """coaching._coach_mentees for the posts of ``schools`` (in that order): per school the
+    coaches' mean knowledge and skill and the days per mentee give a rate; every mentee moves
+    that share of the gap to the coaches' mean. Writes each post's gain into ``gain_out`` and
+    the school's coaching intensity into ``intensity_out`` (0 where no days are left)."""
+    q = 0
+    for i in range(schools.size):
+        s = schools[i]
+        lo, hi = start[s], start[s + 1]
+        n_coaches, skill, coach_knowledge = 0, 0.0, 0.0
+        for p in range(lo, hi):
+            if coach[p]:
+                n_coaches += 1
+                skill += 1.0 if trained[p] else untrained_skill
+                coach_knowledge += knowledge[p]
+        n_mentees = (hi - lo) - n_coaches
+        days_per_mentee_year = days[s] / dt / max(n_mentees, 1)
+        intensity = days_per_mentee_year / (days_per_mentee_year + half_days)
+        coach_knowledge /= max(n_coaches, 1)
+        rate = clip01(efficiency * dt * intensity * (skill / max(n_coaches, 1)) * (0.5 + leadership[s]))
+        intensity_out[s] = intensity if days[s] > 0 else 0.0
+        for p in range(lo, hi):
+            gain = 0.0 if coach[p] else max(coach_knowledge - knowledge[p], 0.0) * rate
+            knowledge[p] += gain
+            gain_out[q] = gain
+            q += 1

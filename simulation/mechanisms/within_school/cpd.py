@@ -13,23 +13,25 @@ status-quo strategy spends its discretionary budget.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from simulation.mechanisms import kernels
+from simulation.state.segments import clip01
+
 from simulation.mechanisms.within_school.absorption import uptake
 
 CPD_HALF_DAYS = 8.0  # days per teacher per year giving half the full effect (courses are spread thin)
 
 
-def train_staff(model) -> None:
-    sc, st, cfg = model.schools, model.staff, model.cfg.partnership
-    days_per_teacher_year = sc.cpd_days / model.dt / sc.n_staff
+def train_staff(ctx) -> None:
+    sc, st, cfg = ctx.schools, ctx.staff, ctx.cfg.partnership
+    days_per_teacher_year = ctx.plan.cpd_days / ctx.dt / sc.n_staff
     if not days_per_teacher_year.any():
         return
     intensity = days_per_teacher_year / (days_per_teacher_year + CPD_HALF_DAYS)
-    rate = cfg.low_leverage_factor * cfg.transfer_rate * model.dt * intensity * uptake(model, sc.km_capacity)
+    rate = cfg.low_leverage_factor * cfg.transfer_rate * ctx.dt * intensity * uptake(ctx, sc.km_capacity)
     good_practice = quantile(st.knowledge, 0.9)
-    # as take_in(model, move_toward(st.effective(), good_practice, rate[st.school])), for the schools with days
-    kernels.move_all_toward(st.knowledge, st.shallow, sc.start, sc.km_capacity, np.flatnonzero(rate), rate,
+    # as take_in(ctx, move_toward(st.effective(), good_practice, rate[st.school])), for the schools with days
+    move_all_toward_kernel(st.knowledge, st.shallow, sc.start, sc.km_capacity, np.flatnonzero(rate), rate,
                             good_practice)
 
 
@@ -45,3 +47,19 @@ def quantile(values: np.ndarray, q: float) -> float:
     t = virtual - lo
     diff = b - a
     return b - diff * (1 - t) if t >= 0.5 else a + diff * t  # NumPy's _lerp
+
+
+# --- compiled kernels: the loop forms of the rules above (same operations, same order) ---
+
+
+@njit(cache=True)
+def move_all_toward_kernel(knowledge, shallow, start, km, schools, rate, target):
+    """Every post of ``schools`` moves ``rate`` (per school) of its gap to ``target``, taken in
+    as deep (share ``km``) and shallow knowledge: cpd.train_staff's move_toward and take_in."""
+    for i in range(schools.size):
+        s = schools[i]
+        r = clip01(rate[s])
+        for p in range(start[s], start[s + 1]):
+            gain = max(target - (knowledge[p] + shallow[p]), 0.0) * r
+            knowledge[p] += km[s] * gain
+            shallow[p] += (1 - km[s]) * gain

@@ -14,35 +14,35 @@ turns it into deep knowledge (see :mod:`simulation.mechanisms.within_school.abso
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from simulation.mechanisms import kernels
 
 EMBEDDING_RATE = 0.3  # per year at full knowledge-management capacity
 
 
-def learn_from_experience(model) -> None:
+def learn_from_experience(ctx) -> None:
     """gain = experience_gain * exp(-experience / experience_decay_years) * dt, to knowledge and
     habit alike, neither beyond the frontier."""
-    st, cfg = model.staff, model.cfg.staff
+    st, cfg = ctx.staff, ctx.cfg.staff
     decay_factor = np.negative(st.experience)
     decay_factor /= cfg.experience_decay_years
-    kernels.learn(st.knowledge, st.base, st.experience, np.exp(decay_factor, out=decay_factor), model.frontier,
-                  model.dt, cfg.experience_gain)
+    learn_kernel(st.knowledge, st.base, st.experience, np.exp(decay_factor, out=decay_factor), ctx.system.frontier,
+                  ctx.dt, cfg.experience_gain)
 
 
-def drift(model) -> None:
+def drift(ctx) -> None:
     """Unrefreshed knowledge decays toward habit; strong knowledge management embeds it into habit:
     base += EMBEDDING_RATE * km * dt * max(knowledge - base, 0), then
     knowledge -= drift * dt * (knowledge - base)."""
-    st = model.staff
-    kernels.drift(st.knowledge, st.base, model.schools.start, model.schools.km_capacity, model.dt, EMBEDDING_RATE,
-                  model.cfg.staff.drift)
+    st = ctx.staff
+    drift_kernel(st.knowledge, st.base, ctx.schools.start, ctx.schools.km_capacity, ctx.dt, EMBEDDING_RATE,
+                  ctx.cfg.staff.drift)
 
 
-def update_frontier(model) -> float:
+def update_frontier(ctx) -> float:
     """The frontier is the best knowledge anyone holds; only innovation can raise it."""
-    model.frontier = max(model.frontier, float(model.staff.knowledge.max(initial=model.frontier)))
-    return model.frontier
+    ctx.system.frontier = max(ctx.system.frontier, float(ctx.staff.knowledge.max(initial=ctx.system.frontier)))
+    return ctx.system.frontier
 
 
 def move_toward(knowledge: np.ndarray, target: np.ndarray, rate: np.ndarray) -> np.ndarray:
@@ -54,3 +54,29 @@ def move_toward(knowledge: np.ndarray, target: np.ndarray, rate: np.ndarray) -> 
     np.maximum(gain, 0.0, out=gain)
     gain *= np.minimum(np.maximum(rate, 0.0), 1.0)  # np.clip costs twice as much
     return gain
+
+
+# --- compiled kernels: the loop forms of the rules above (same operations, same order) ---
+
+
+@njit(cache=True)
+def learn_kernel(knowledge, base, experience, decay_factor, frontier, dt, experience_gain):
+    """knowledge.learn_from_experience given ``decay_factor = exp(-experience / decay_years)``
+    (NumPy's vectorised exp is several times faster than a scalar one in the loop)."""
+    for p in range(knowledge.size):
+        gain = decay_factor[p] * experience_gain * dt
+        base[p] = min(base[p] + gain, frontier)
+        knowledge[p] = min(knowledge[p] + gain, frontier)
+        experience[p] += dt
+
+
+@njit(cache=True)
+def drift_kernel(knowledge, base, start, km, dt, embedding, drift_rate):
+    """knowledge.drift: embedding of knowledge above habit, then decay toward habit."""
+    decay = drift_rate * dt
+    for s in range(start.size - 1):
+        embed = km[s] * embedding * dt
+        for p in range(start[s], start[s + 1]):
+            b = base[p] + embed * max(knowledge[p] - base[p], 0.0)
+            base[p] = b
+            knowledge[p] -= (knowledge[p] - b) * decay

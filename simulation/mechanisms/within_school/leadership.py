@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def change_heads(model) -> None:
-    sc, cfg = model.schools, model.cfg.leadership
-    p = 1 - (1 - cfg.head_turnover) ** model.dt
-    new = np.flatnonzero(model.rng.random(sc.n) < p)
-    sc.leadership[new] = np.clip(model.rng.normal(cfg.initial_mean, cfg.initial_sd, new.size), 0.05, 0.95)
+from simulation.mechanisms.between_schools.partnerships import maturity_by_school
 
 
-def grow_leaders(model) -> None:
-    sc, cfg = model.schools, model.cfg.leadership
-    mature = model.partnership_maturity_by_school()
-    sc.leadership += cfg.partnership_growth * model.dt * mature * (1 - sc.leadership)
+def change_heads(ctx) -> None:
+    sc, cfg = ctx.schools, ctx.cfg.leadership
+    p = 1 - (1 - cfg.head_turnover) ** ctx.dt
+    new = np.flatnonzero(ctx.rng.random(sc.n) < p)
+    sc.leadership[new] = np.clip(ctx.rng.normal(cfg.initial_mean, cfg.initial_sd, new.size), 0.05, 0.95)
+
+
+def grow_leaders(ctx) -> None:
+    sc, cfg = ctx.schools, ctx.cfg.leadership
+    mature = maturity_by_school(ctx)
+    sc.leadership += cfg.partnership_growth * ctx.dt * mature * (1 - sc.leadership)

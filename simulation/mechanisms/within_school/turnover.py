@@ -13,13 +13,16 @@ practice in part (``entrant_tracking``), plus the school's recruitment pull.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from simulation.mechanisms import kernels
+from simulation.mechanisms.between_schools.partnerships import maturity_by_school
+from simulation.state.segments import mean_knowledge
 
 
-def leaving_hazard(model) -> np.ndarray:
+
+def leaving_hazard(ctx) -> np.ndarray:
     """Annual leaving hazard of every post holder."""
-    return _hazard_by_career_stage(model)[career_stage(model.staff.experience), model.staff.school]
+    return _hazard_by_career_stage(ctx)[career_stage(ctx.staff.experience), ctx.staff.school]
 
 
 def career_stage(experience: np.ndarray) -> np.ndarray:
@@ -27,39 +30,39 @@ def career_stage(experience: np.ndarray) -> np.ndarray:
     return (experience >= 1).view(np.int8) + (experience >= 5).view(np.int8)
 
 
-def _hazard_by_career_stage(model) -> np.ndarray:
+def _hazard_by_career_stage(ctx) -> np.ndarray:
     """Annual leaving hazard per career stage (rows) and school (columns)."""
-    cfg, sc = model.cfg.staff, model.schools
-    struggling = (sc.special_measures | model.below_floor).astype(float)
-    mature = model.partnership_maturity_by_school()
+    cfg, sc = ctx.cfg.staff, ctx.schools
+    struggling = (sc.special_measures | ctx.system.below_floor).astype(float)
+    mature = maturity_by_school(ctx)
     school_factor = (1 + cfg.weak_school_turnover * struggling) * (1 - cfg.partnership_retention * mature)
     stage = np.array([cfg.leave_rate_first_year, cfg.leave_rate_early, cfg.leave_rate_established])
     return np.clip(stage[:, None] * school_factor[None, :], 0, 1)
 
 
-def turnover(model) -> np.ndarray:
+def turnover(ctx) -> np.ndarray:
     """Teachers leave and posts are refilled; returns the posts that changed hands."""
-    st = model.staff
+    st = ctx.staff
     # a few hundred thousand holders share 3 x n_schools distinct hazards: convert those, then look up
-    p_stage = 1 - (1 - _hazard_by_career_stage(model)) ** model.dt
-    leavers = np.flatnonzero(kernels.leaving(st.experience, model.schools.start, p_stage, model.rng.random(st.n)))
-    model.leavers_total += leavers.size
-    recruit(model, leavers)
+    p_stage = 1 - (1 - _hazard_by_career_stage(ctx)) ** ctx.dt
+    leavers = np.flatnonzero(leaving_kernel(st.experience, ctx.schools.start, p_stage, ctx.rng.random(st.n)))
+    ctx.tally.leavers_total += leavers.size
+    recruit(ctx, leavers)
     return leavers
 
 
-def entrant_level(model) -> float:
-    cfg = model.cfg.staff
-    return model.initial_entrant_level + cfg.entrant_shift + cfg.entrant_tracking * (model.mean_knowledge() - model.initial_mean_knowledge)
+def entrant_level(ctx) -> float:
+    cfg = ctx.cfg.staff
+    return ctx.system.initial_entrant_level + cfg.entrant_shift + cfg.entrant_tracking * (mean_knowledge(ctx.staff) - ctx.system.initial_mean_knowledge)
 
 
-def recruit(model, posts: np.ndarray) -> None:
+def recruit(ctx, posts: np.ndarray) -> None:
     if posts.size == 0:
         return
-    st, cfg, sc = model.staff, model.cfg.staff, model.schools
+    st, cfg, sc = ctx.staff, ctx.cfg.staff, ctx.schools
     sd_within = cfg.knowledge_sd * np.sqrt(1 - cfg.knowledge_between_share)
-    k = entrant_level(model) + sc.pull[st.school[posts]] + model.rng.normal(0, sd_within, posts.size)
-    k = np.minimum(k, model.frontier)
+    k = entrant_level(ctx) + sc.pull[st.school[posts]] + ctx.rng.normal(0, sd_within, posts.size)
+    k = np.minimum(k, ctx.system.frontier)
     st.knowledge[posts] = k
     st.base[posts] = k
     st.shallow[posts] = 0.0
@@ -67,3 +70,18 @@ def recruit(model, posts: np.ndarray) -> None:
     st.coach[posts] = False
     st.trained[posts] = False
     st.expert[posts] = False
+
+
+# --- compiled kernels: the loop forms of the rules above (same operations, same order) ---
+
+
+@njit(cache=True)
+def leaving_kernel(experience, start, p_stage, u):
+    """Whether each post holder leaves: a uniform draw ``u`` below the leaving probability of
+    their career stage (first year, years 2-5, established) at their school."""
+    out = np.empty(experience.size, dtype=np.bool_)
+    for s in range(start.size - 1):
+        for p in range(start[s], start[s + 1]):
+            stage = (experience[p] >= 1) + (experience[p] >= 5)  # without branches: the stages are mixed
+            out[p] = u[p] < p_stage[stage, s]
+    return out

@@ -29,25 +29,25 @@ def test_apply_floor_flags_schools_below_floor(small_model):
     m = small_model(start_year=2009)  # floor 30%
     m.schools.attainment[:] = 0.5
     m.schools.attainment[:3] = [0.1, 0.29, 0.30]
-    floor_standards.apply_floor(m)
-    assert m.floor == 0.30
-    np.testing.assert_array_equal(np.flatnonzero(m.below_floor), [0, 1])  # at the floor is not below
+    floor_standards.apply_floor(m.ctx)
+    assert m.system.floor == 0.30
+    np.testing.assert_array_equal(np.flatnonzero(m.system.below_floor), [0, 1])  # at the floor is not below
 
 
 def test_apply_floor_follows_calendar_year(small_model):
     m = small_model(start_year=2007)
     m.schools.attainment[:] = 0.27
-    floor_standards.apply_floor(m)
-    assert m.floor == 0.25 and not m.below_floor.any()
-    m.term = 3  # 2008: the floor rises to 30%
-    floor_standards.apply_floor(m)
-    assert m.floor == 0.30 and m.below_floor.all()
+    floor_standards.apply_floor(m.ctx)
+    assert m.system.floor == 0.25 and not m.system.below_floor.any()
+    m.ctx.clock.term = 3  # 2008: the floor rises to 30%
+    floor_standards.apply_floor(m.ctx)
+    assert m.system.floor == 0.30 and m.system.below_floor.all()
 
 
 def test_custom_schedule_from_config(small_model):
     m = small_model(floor_schedule=[FloorStep(2000, 0.1), FloorStep(2003, 0.6)])
-    floor_standards.apply_floor(m)
-    assert m.floor == 0.1
-    m.term = 3
-    floor_standards.apply_floor(m)
-    assert m.floor == 0.6
+    floor_standards.apply_floor(m.ctx)
+    assert m.system.floor == 0.1
+    m.ctx.clock.term = 3
+    floor_standards.apply_floor(m.ctx)
+    assert m.system.floor == 0.6

@@ -22,42 +22,42 @@ def test_first_inspections_follow_custom_shares(small_model):
 
 def test_judgement_follows_boundaries(small_model):
     m = small_model(noise=0.0, context_bias=0.0)
-    m.grade_boundaries = np.array([-0.1, 0.0, 0.1])
+    m.system.grade_boundaries = np.array([-0.1, 0.0, 0.1])
     posts = np.arange(m.schools.start[0], m.schools.start[4])
     school = m.staff.school[posts]
     m.staff.shallow[:] = 0.0
     m.staff.knowledge[posts] = np.array([-0.2, -0.05, 0.05, 0.2])[school]
-    grades = inspection.judge(m, np.arange(4))
+    grades = inspection.judge(m.ctx, np.arange(4))
     np.testing.assert_array_equal(grades, [Grade.inadequate, Grade.requires_improvement, Grade.good,
                                            Grade.outstanding])
 
 
 def test_revise_framework_raises_every_boundary(small_model):
     m = small_model()
-    b0 = m.grade_boundaries.copy()
-    inspection.revise_framework(m)
-    np.testing.assert_allclose(m.grade_boundaries, b0 + m.cfg.inspection.bar_rise)
-    assert m.framework_revisions == 1
+    b0 = m.system.grade_boundaries.copy()
+    inspection.revise_framework(m.ctx)
+    np.testing.assert_allclose(m.system.grade_boundaries, b0 + m.cfg.inspection.bar_rise)
+    assert m.system.framework_revisions == 1
 
 
 def test_framework_is_revised_every_interval(small_model):
     m = small_model(framework_interval=4)
-    b0 = m.grade_boundaries.copy()
+    b0 = m.system.grade_boundaries.copy()
     m.run_years(4)
-    assert m.framework_revisions == 0  # four full years, not yet the start of the fifth
+    assert m.system.framework_revisions == 0  # four full years, not yet the start of the fifth
     m.step()  # first term of year 4 (2006)
-    assert m.framework_revisions == 1
+    assert m.system.framework_revisions == 1
     m.run_years(5)
-    assert m.framework_revisions == 2
-    np.testing.assert_allclose(m.grade_boundaries, b0 + 2 * m.cfg.inspection.bar_rise)
+    assert m.system.framework_revisions == 2
+    np.testing.assert_allclose(m.system.grade_boundaries, b0 + 2 * m.cfg.inspection.bar_rise)
 
 
 def test_standing_still_slips_a_grade(small_model):
     m = small_model(noise=0.0)
-    before = inspection.judge(m, np.arange(m.schools.n))
+    before = inspection.judge(m.ctx, np.arange(m.schools.n))
     for _ in range(10):
-        inspection.revise_framework(m)
-    after = inspection.judge(m, np.arange(m.schools.n))
+        inspection.revise_framework(m.ctx)
+    after = inspection.judge(m.ctx, np.arange(m.schools.n))
     assert np.all(after >= before) and after.mean() > before.mean()
 
 
@@ -66,7 +66,7 @@ def test_special_measures_only_for_inadequate_with_weak_leadership(small_model):
     thr = m.cfg.inspection.special_measures_leadership
     m.schools.leadership[:4] = [thr - 0.1, thr + 0.1, thr - 0.1, thr - 0.1]
     grades = np.array([Grade.inadequate, Grade.inadequate, Grade.requires_improvement, Grade.outstanding])
-    inspection._record(m, np.arange(4), grades)
+    inspection._record(m.ctx, np.arange(4), grades)
     np.testing.assert_array_equal(m.schools.special_measures[:4], [True, False, False, False])
     np.testing.assert_array_equal(m.schools.grade[:4], grades)
 
@@ -85,9 +85,9 @@ def test_first_inspection_dates_are_staggered_within_cycle(small_model):
 
 def test_inspection_due_dates_follow_cycle_by_grade(small_model):
     m = small_model(scenario="london_challenge")
-    m.term = 6  # two years in
+    m.ctx.clock.term = 6  # two years in
     m.schools.next_inspection[:] = 0.0  # everyone is due
-    inspection.inspect(m)
+    inspection.inspect(m.ctx)
     cycle = np.asarray(m.cfg.inspection.cycle_years)[m.schools.grade - 1]
     gap = m.schools.next_inspection - m.years_elapsed
     assert np.all(gap >= 0.8 * cycle - 1e-9) and np.all(gap <= 1.2 * cycle + 1e-9)
@@ -100,27 +100,27 @@ def test_only_due_schools_are_inspected_and_logged(small_model):
     m.schools.next_inspection[:] = 10.0
     m.schools.next_inspection[[2, 5]] = 0.0
     before = m.schools.next_inspection.copy()
-    inspection.inspect(m)
+    inspection.inspect(m.ctx)
     changed = np.flatnonzero(m.schools.next_inspection != before)
     np.testing.assert_array_equal(changed, [2, 5])
-    year, due, previous, new = m.inspection_log[-1]
+    year, due, previous, new = m.tally.inspection_log[-1]
     np.testing.assert_array_equal(due, [2, 5])
 
 
 def test_inspectorate_revises_only_at_year_start(small_model):
     m = small_model(framework_interval=1)
     insp = Inspectorate(m)
-    m.term, m.new_year = 4, False
+    m.ctx.clock.term, m.ctx.clock.new_year = 4, False
     insp.revise_framework()
-    assert m.framework_revisions == 0
-    m.term, m.new_year = 3, True
+    assert m.system.framework_revisions == 0
+    m.ctx.clock.term, m.ctx.clock.new_year = 3, True
     insp.revise_framework()
-    assert m.framework_revisions == 1
+    assert m.system.framework_revisions == 1
 
 
 def test_transition_rates_count_lost_outstanding(small_model):
     m = small_model()
-    m.inspection_log = [(1.0, np.array([0, 1, 2, 3]), np.array([1, 1, 4, 4]), np.array([1, 2, 2, 4]))]
-    rates = inspection.transition_rates(m)
+    m.tally.inspection_log = [(1.0, np.array([0, 1, 2, 3]), np.array([1, 1, 4, 4]), np.array([1, 2, 2, 4]))]
+    rates = inspection.transition_rates(m.ctx)
     assert rates["outstanding_lost"] == pytest.approx(0.5)
     assert rates["inadequate_to_good"] == pytest.approx(0.5)

@@ -12,8 +12,8 @@ def test_attempts_rise_with_innovation_days_and_saturate(small_model):
     m = small_model()
     cfg = m.cfg.innovation
     days_per_year = np.array([0, 10, 20, 40, 80, 160, 1e6])
-    m.schools.innovation_days[: days_per_year.size] = days_per_year * m.dt
-    rate = innovation.attempt_rate(m)[: days_per_year.size]
+    m.plan.innovation_days[: days_per_year.size] = days_per_year * m.dt
+    rate = innovation.attempt_rate(m.ctx)[: days_per_year.size]
     expected = cfg.base_rate + cfg.max_attempts * days_per_year / (days_per_year + cfg.half_days)
     np.testing.assert_allclose(rate, expected)
     assert rate[0] == pytest.approx(cfg.base_rate)
@@ -27,7 +27,7 @@ def test_research_network_adds_attempts(small_model):
     m = small_model()
     m.links.add(np.array([0]), np.array([1]), int(PT.trio), depth=0.5, high_leverage=np.array([True]),
                 facilitated=True, brokered=True, start_quality=np.zeros(1))
-    rate = innovation.attempt_rate(m)
+    rate = innovation.attempt_rate(m.ctx)
     base = m.cfg.innovation.base_rate
     np.testing.assert_allclose(rate[:2], base * (1 + innovation.NETWORK_BOOST))
     np.testing.assert_allclose(rate[2:], base)
@@ -43,7 +43,7 @@ def test_good_innovation_lifts_innovator_above_school_best(small_model):
     posts = np.arange(m.schools.start[s], m.schools.start[s + 1])
     best = m.staff.knowledge[posts].max()
     innovator = posts[np.argmax(m.staff.knowledge[posts])]
-    innovation._adopt(m, np.array([s]), np.array([0.05]))
+    innovation._adopt(m.ctx, np.array([s]), np.array([0.05]))
     assert m.staff.knowledge[innovator] == pytest.approx(best + 0.05)
 
 
@@ -51,9 +51,9 @@ def test_good_innovation_moves_frontier_only_via_update_frontier(small_model):
     m = small_model()
     f0 = m.frontier
     s = _school_of_frontier(m)
-    innovation._adopt(m, np.array([s]), np.array([0.05]))
+    innovation._adopt(m.ctx, np.array([s]), np.array([0.05]))
     assert m.frontier == f0  # adoption itself leaves the frontier alone
-    knowledge.update_frontier(m)
+    knowledge.update_frontier(m.ctx)
     assert m.frontier == pytest.approx(f0 + 0.05)
 
 
@@ -63,7 +63,7 @@ def test_experts_take_up_part_of_a_good_innovation(small_model):
     posts = np.arange(m.schools.start[s], m.schools.start[s + 1])
     k0 = m.staff.knowledge.copy()
     new_practice = k0[posts].max() + 0.05
-    innovation._adopt(m, np.array([s]), np.array([0.05]))
+    innovation._adopt(m.ctx, np.array([s]), np.array([0.05]))
     innovator = posts[np.argmax(k0[posts])]
     experts = np.setdiff1d(posts[m.staff.expert[posts]], [innovator])
     np.testing.assert_allclose(m.staff.knowledge[experts],
@@ -79,7 +79,7 @@ def test_bad_innovation_lowers_experts_knowledge(small_model):
     experts = posts[m.staff.expert[posts]]
     k0 = m.staff.knowledge.copy()
     f0 = m.frontier
-    innovation._adopt(m, np.array([s]), np.array([-0.04]))
+    innovation._adopt(m.ctx, np.array([s]), np.array([-0.04]))
     np.testing.assert_allclose(m.staff.knowledge[experts], k0[experts] - 0.04)
     others = np.setdiff1d(np.arange(m.staff.n), experts)
     np.testing.assert_array_equal(m.staff.knowledge[others], k0[others])
@@ -88,24 +88,24 @@ def test_bad_innovation_lowers_experts_knowledge(small_model):
 
 def test_perfect_evaluation_adopts_only_good_innovations(small_model):
     m = small_model(evaluation_noise=0.0, max_attempts=20.0)
-    m.schools.innovation_days[:] = 1e6
+    m.plan.innovation_days[:] = 1e6
     for _ in range(10):
-        innovation.innovate(m)
-    assert m.innovations_adopted > 50 and m.innovations_harmful == 0
+        innovation.innovate(m.ctx)
+    assert m.tally.innovations_adopted > 50 and m.tally.innovations_harmful == 0
 
 
 def test_noisy_evaluation_sometimes_adopts_harmful_innovations(small_model):
     m = small_model(evaluation_noise=0.2, max_attempts=20.0)
-    m.schools.innovation_days[:] = 1e6
+    m.plan.innovation_days[:] = 1e6
     for _ in range(10):
-        innovation.innovate(m)
-    assert 0 < m.innovations_harmful < m.innovations_adopted
+        innovation.innovate(m.ctx)
+    assert 0 < m.tally.innovations_harmful < m.tally.innovations_adopted
 
 
 def test_no_days_and_no_base_rate_means_no_innovation(small_model):
     m = small_model(base_rate=0.0)
     k0 = m.staff.knowledge.copy()
     for _ in range(30):
-        innovation.innovate(m)
-    assert m.innovations_adopted == 0
+        innovation.innovate(m.ctx)
+    assert m.tally.innovations_adopted == 0
     np.testing.assert_array_equal(m.staff.knowledge, k0)

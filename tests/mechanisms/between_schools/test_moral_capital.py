@@ -25,7 +25,7 @@ def test_formula_with_peer_share_and_own_support(small_model):
     _one_region(m, strong=10)
     _support(m, [0, 1], [20, 21])  # 2 of 10 strong schools support
     sc.moral_capital[:] = 0.3
-    moral_capital.role_model(m)
+    moral_capital.role_model(m.ctx)
     peer = 2 / 10
     helping = np.isin(np.arange(sc.n), [0, 1])
     growth = (cfg.role_modelling * peer + cfg.own_support_gain * helping) * 0.7
@@ -39,7 +39,7 @@ def test_grows_with_peers_supporting_share(small_model):
         _one_region(m, strong=10)
         _support(m, list(range(n_supporting)), list(range(20, 20 + n_supporting)))
         m.schools.moral_capital[:] = 0.2
-        moral_capital.role_model(m)
+        moral_capital.role_model(m.ctx)
         after.append(m.schools.moral_capital[30])  # a school that supports nobody
     assert after[0] < 0.2 < after[1] < after[2]
 
@@ -49,7 +49,7 @@ def test_own_supporting_adds_growth(small_model):
     _one_region(m, strong=10)
     _support(m, [0], [20])
     m.schools.moral_capital[:] = 0.2
-    moral_capital.role_model(m)
+    moral_capital.role_model(m.ctx)
     assert m.schools.moral_capital[0] - m.schools.moral_capital[1] == pytest.approx(
         m.dt * m.cfg.moral_capital.own_support_gain * 0.8)
 
@@ -57,7 +57,7 @@ def test_own_supporting_adds_growth(small_model):
 def test_decays_without_any_support(small_model):
     m = small_model()
     m.schools.moral_capital[:] = 0.5
-    moral_capital.role_model(m)
+    moral_capital.role_model(m.ctx)
     np.testing.assert_allclose(m.schools.moral_capital, 0.5 * (1 - m.dt * m.cfg.moral_capital.decay))
 
 
@@ -68,7 +68,7 @@ def test_peer_share_is_counted_per_region(small_model):
     sc.region[:] = np.arange(sc.n) % 2
     _support(m, [0, 2], [30, 32])  # only region 0 schools support
     sc.moral_capital[:] = 0.2
-    moral_capital.role_model(m)
+    moral_capital.role_model(m.ctx)
     region0_idle, region1_idle = sc.moral_capital[4], sc.moral_capital[5]
     assert region0_idle > 0.2 > region1_idle
 
@@ -79,11 +79,11 @@ def test_stays_within_unit_interval(small_model):
     _one_region(m, strong=10)
     _support(m, list(range(10)), list(range(20, 30)))
     m.schools.moral_capital[:] = 0.5
-    moral_capital.role_model(m)
+    moral_capital.role_model(m.ctx)
     assert m.schools.moral_capital.max() == 1.0
     m = small_model(decay=5.0, steps_per_year=1)
     m.schools.moral_capital[:] = 0.5
-    moral_capital.role_model(m)
+    moral_capital.role_model(m.ctx)
     assert m.schools.moral_capital.min() == 0.0
 
 
@@ -93,4 +93,4 @@ def test_supporting_marks_only_supporters_of_live_support_links(small_model):
     m.links.add(np.array([2]), np.array([3]), int(PT.collaborative), depth=0.5, high_leverage=np.array([True]),
                 facilitated=False, brokered=False, start_quality=np.zeros(1))
     m.links.end(np.array([1]))
-    np.testing.assert_array_equal(np.flatnonzero(moral_capital.supporting(m)), [0])
+    np.testing.assert_array_equal(np.flatnonzero(moral_capital.supporting(m.ctx)), [0])

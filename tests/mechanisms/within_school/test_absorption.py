@@ -9,12 +9,12 @@ from simulation.mechanisms.within_school import absorption
 def test_uptake_is_capacity_over_threshold_capped_at_one(small_model):
     m = small_model(overwhelm_threshold=0.4)
     km = np.array([0.0, 0.1, 0.2, 0.4, 0.9])
-    np.testing.assert_allclose(absorption.uptake(m, km), [0.0, 0.25, 0.5, 1.0, 1.0])
+    np.testing.assert_allclose(absorption.uptake(m.ctx, km), [0.0, 0.25, 0.5, 1.0, 1.0])
 
 
 def test_uptake_is_full_without_threshold(small_model):
     m = small_model(overwhelm_threshold=0.0)
-    np.testing.assert_array_equal(absorption.uptake(m, np.array([0.0, 0.5])), 1.0)
+    np.testing.assert_array_equal(absorption.uptake(m.ctx, np.array([0.0, 0.5])), 1.0)
 
 
 def test_take_in_splits_gain_into_deep_and_shallow_by_capacity(small_model):
@@ -24,7 +24,7 @@ def test_take_in_splits_gain_into_deep_and_shallow_by_capacity(small_model):
     km = m.schools.km_capacity[st.school]
     k0, s0 = st.knowledge.copy(), st.shallow.copy()
     gain = np.full(st.n, 0.1)
-    absorption.take_in(m, gain)
+    absorption.take_in(m.ctx, gain)
     np.testing.assert_allclose(st.knowledge - k0, km * 0.1)
     np.testing.assert_allclose(st.shallow - s0, (1 - km) * 0.1)
 
@@ -32,12 +32,12 @@ def test_take_in_splits_gain_into_deep_and_shallow_by_capacity(small_model):
 def test_consolidate_converts_and_fades_shallow_knowledge(small_model):
     m = small_model()
     st, cfg = m.staff, m.cfg.absorption
-    m.frontier = 10.0  # keep the frontier cap out of the way
+    m.system.frontier = 10.0  # keep the frontier cap out of the way
     m.schools.km_capacity[:] = np.linspace(0, 1, m.schools.n)
     km = m.schools.km_capacity[st.school]
     st.shallow[:] = 0.1
     k0 = st.knowledge.copy()
-    absorption.consolidate(m)
+    absorption.consolidate(m.ctx)
     converted = cfg.consolidation * km * m.dt * 0.1
     faded = cfg.shallow_decay * m.dt * 0.1  # fades at shallow_decay whatever the capacity
     np.testing.assert_allclose(st.knowledge - k0, converted, atol=1e-15)
@@ -47,13 +47,13 @@ def test_consolidate_converts_and_fades_shallow_knowledge(small_model):
 def test_low_capacity_school_keeps_little_of_what_it_copied(small_model):
     m = small_model()
     st = m.staff
-    m.frontier = 10.0
+    m.system.frontier = 10.0
     m.schools.km_capacity[:] = 0.05
     m.schools.km_capacity[0] = 0.9
     k0 = st.knowledge.copy()
-    absorption.take_in(m, np.full(st.n, 0.1))
+    absorption.take_in(m.ctx, np.full(st.n, 0.1))
     for _ in range(30):  # ten years of terms
-        absorption.consolidate(m)
+        absorption.consolidate(m.ctx)
     kept = (st.knowledge - k0 + st.shallow)
     high = st.school == 0
     assert kept[high].mean() > 3 * kept[~high].mean()
@@ -63,7 +63,7 @@ def test_consolidate_keeps_effective_knowledge_within_frontier(small_model):
     m = small_model()
     st = m.staff
     st.shallow[:] = 0.5  # far more than the room under the frontier for the best staff
-    absorption.consolidate(m)
+    absorption.consolidate(m.ctx)
     assert st.effective().max() <= m.frontier + 1e-12
     assert st.shallow.min() >= 0.0
 
@@ -71,6 +71,6 @@ def test_consolidate_keeps_effective_knowledge_within_frontier(small_model):
 def test_consolidate_without_shallow_changes_nothing(small_model):
     m = small_model()
     k0 = m.staff.knowledge.copy()
-    absorption.consolidate(m)
+    absorption.consolidate(m.ctx)
     np.testing.assert_array_equal(m.staff.knowledge, k0)
     assert m.staff.shallow.sum() == pytest.approx(0.0)

@@ -17,20 +17,20 @@ def _school_gain(m, s):
 def test_no_days_no_change(small_model):
     m = small_model()
     e0 = m.staff.effective().copy()
-    cpd.train_staff(m)
+    cpd.train_staff(m.ctx)
     np.testing.assert_array_equal(m.staff.effective(), e0)
 
 
 def test_cpd_gain_matches_formula(small_model):
     m = small_model()
     st, sc, cfg = m.staff, m.schools, m.cfg.partnership
-    sc.cpd_days[:] = 2.0 * sc.n_staff  # 6 days per teacher per year
+    m.plan.cpd_days[:] = 2.0 * sc.n_staff  # 6 days per teacher per year
     good = np.quantile(st.knowledge, 0.9)
     intensity = 6.0 / (6.0 + cpd.CPD_HALF_DAYS)
     rate = cfg.low_leverage_factor * cfg.transfer_rate * m.dt * intensity * uptake(m, sc.km_capacity)
     expected = move_toward(st.effective(), good, rate[st.school])
     e0 = st.effective().copy()
-    cpd.train_staff(m)
+    cpd.train_staff(m.ctx)
     np.testing.assert_allclose(st.effective() - e0, expected, atol=1e-15)
 
 
@@ -43,18 +43,18 @@ CPD_VS_COACHING = ("FINDING: with the calibrated partnership.transfer_rate (1.9;
 def _gains_at_equal_days(small_model, school: int, measure) -> tuple[float, float]:
     """Gain in ``measure`` (school mean) from one term of CPD and from one term of coaching, same days."""
     with_cpd, with_coaching = small_model(), small_model()
-    days = coaching.full_cost(with_coaching)[school]
-    with_cpd.schools.cpd_days[school] = days
+    days = coaching.full_cost(with_coaching.ctx)[school]
+    with_cpd.plan.cpd_days[school] = days
     before = measure(with_cpd, school)
-    cpd.train_staff(with_cpd)
+    cpd.train_staff(with_cpd.ctx)
     cpd_gain = measure(with_cpd, school) - before
 
-    with_coaching.new_year = False
-    coaching.identify_coaches(with_coaching, np.array([school]))
+    with_coaching.ctx.clock.new_year = False
+    coaching.identify_coaches(with_coaching.ctx, np.array([school]))
     with_coaching.staff.trained[:] = True
-    with_coaching.schools.coaching_days[school] = days
+    with_coaching.plan.coaching_days[school] = days
     before = measure(with_coaching, school)
-    coaching.coach(with_coaching)
+    coaching.coach(with_coaching.ctx)
     return cpd_gain, measure(with_coaching, school) - before
 
 
@@ -77,9 +77,9 @@ def test_cpd_changes_deep_knowledge_little_next_to_coaching(small_model, school)
 def test_cpd_is_mostly_shallow_in_low_capacity_school(small_model):
     m = small_model()
     m.schools.km_capacity[:] = 0.1
-    m.schools.cpd_days[:] = 2.0 * m.schools.n_staff
+    m.plan.cpd_days[:] = 2.0 * m.schools.n_staff
     k0, s0 = m.staff.knowledge.copy(), m.staff.shallow.copy()
-    cpd.train_staff(m)
+    cpd.train_staff(m.ctx)
     deep, shallow = (m.staff.knowledge - k0).sum(), (m.staff.shallow - s0).sum()
     assert shallow == pytest.approx(9 * deep)  # km 0.1: 10% deep, 90% shallow
 

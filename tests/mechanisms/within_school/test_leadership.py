@@ -14,7 +14,7 @@ def test_heads_change_at_configured_rate(small_model):
     changed, calls = 0, 60
     for _ in range(calls):
         before = m.schools.leadership.copy()
-        leadership.change_heads(m)
+        leadership.change_heads(m.ctx)
         changed += (m.schools.leadership != before).sum()
     n = calls * m.schools.n
     assert changed / n == pytest.approx(p, abs=4 * np.sqrt(p * (1 - p) / n))
@@ -22,7 +22,7 @@ def test_heads_change_at_configured_rate(small_model):
 
 def test_new_heads_come_from_national_distribution(small_model):
     m = small_model(n_schools=400, head_turnover=1.0)
-    leadership.change_heads(m)  # everyone gets a new head
+    leadership.change_heads(m.ctx)  # everyone gets a new head
     lead = m.schools.leadership
     assert lead.min() >= 0.05 and lead.max() <= 0.95
     assert lead.mean() == pytest.approx(m.cfg.leadership.initial_mean, abs=0.02)
@@ -36,7 +36,7 @@ def test_mature_partnership_grows_leadership(small_model):
     m.links.age[0] = 2.0
     mat = 1 - np.exp(-2.0 / m.cfg.partnership.maturity_years)
     before = m.schools.leadership.copy()
-    leadership.grow_leaders(m)
+    leadership.grow_leaders(m.ctx)
     growth = m.cfg.leadership.partnership_growth * m.dt * mat * (1 - before[:2])
     np.testing.assert_allclose(m.schools.leadership[:2], before[:2] + growth)
     assert np.all(growth > 0)
@@ -49,5 +49,5 @@ def test_leadership_stays_below_one(small_model):
                 facilitated=False, brokered=False, start_quality=np.zeros(1))
     m.links.age[0] = 100.0
     for _ in range(100):
-        leadership.grow_leaders(m)
+        leadership.grow_leaders(m.ctx)
     assert m.schools.leadership.max() <= 1.0

@@ -8,7 +8,7 @@ from simulation.params.schema import PartnershipType as PT
 
 def _calm(m):
     """No school is struggling, so only the experience band sets the hazard."""
-    m.below_floor = np.zeros(m.schools.n, dtype=bool)
+    m.system.below_floor = np.zeros(m.schools.n, dtype=bool)
     m.schools.special_measures[:] = False
     return m
 
@@ -17,7 +17,7 @@ def test_posts_are_reused_so_staff_per_school_never_changes(small_model):
     m = small_model()
     school0, start0 = m.staff.school.copy(), m.schools.start.copy()
     for _ in range(30):
-        turnover.turnover(m)
+        turnover.turnover(m.ctx)
     np.testing.assert_array_equal(m.staff.school, school0)
     np.testing.assert_array_equal(m.schools.start, start0)
     np.testing.assert_array_equal(np.bincount(m.staff.school, minlength=m.schools.n), m.schools.n_staff)
@@ -29,7 +29,7 @@ def test_leavers_rows_are_reset_and_stayers_untouched(small_model):
     st.experience[:] = 10.0
     st.coach[:] = st.trained[:] = st.expert[:] = True
     st.shallow[:] = 0.05
-    leavers = turnover.turnover(m)
+    leavers = turnover.turnover(m.ctx)
     assert leavers.size > 0
     stay = np.setdiff1d(np.arange(st.n), leavers)
     assert np.all(st.experience[leavers] == 0) and not st.coach[leavers].any()
@@ -38,7 +38,7 @@ def test_leavers_rows_are_reset_and_stayers_untouched(small_model):
     np.testing.assert_array_equal(st.knowledge[leavers], st.base[leavers])
     assert np.all(st.knowledge[leavers] <= m.frontier)
     assert np.all(st.experience[stay] == 10.0) and st.coach[stay].all()
-    assert m.leavers_total == leavers.size
+    assert m.tally.leavers_total == leavers.size
 
 
 def test_measured_leaving_share_matches_configured_hazards(small_model):
@@ -50,7 +50,7 @@ def test_measured_leaving_share_matches_configured_hazards(small_model):
     calls = 200
     for _ in range(calls):
         st.experience[:] = years  # keep everyone in their band
-        np.add.at(left, bands[turnover.turnover(m)], 1)
+        np.add.at(left, bands[turnover.turnover(m.ctx)], 1)
     n = np.bincount(bands) * calls
     hazard = np.array([cfg.leave_rate_first_year, cfg.leave_rate_early, cfg.leave_rate_established])
     p = 1 - (1 - hazard) ** m.dt  # per-term probability from the annual hazard
@@ -61,11 +61,11 @@ def test_measured_leaving_share_matches_configured_hazards(small_model):
 
 def test_weak_schools_have_higher_hazard_by_configured_factor(small_model):
     m = _calm(small_model())
-    base = turnover.leaving_hazard(m)
+    base = turnover.leaving_hazard(m.ctx)
     m.schools.special_measures[::2] = True
-    m.below_floor[1::4] = True
-    weak = (m.schools.special_measures | m.below_floor)[m.staff.school]
-    ratio = turnover.leaving_hazard(m) / base
+    m.system.below_floor[1::4] = True
+    weak = (m.schools.special_measures | m.system.below_floor)[m.staff.school]
+    ratio = turnover.leaving_hazard(m.ctx) / base
     np.testing.assert_allclose(ratio[weak], 1 + m.cfg.staff.weak_school_turnover)
     np.testing.assert_allclose(ratio[~weak], 1.0)
 
@@ -78,18 +78,18 @@ def test_weak_schools_lose_more_staff(small_model):
     left = np.zeros(m.staff.n)
     for _ in range(60):
         m.staff.experience[:] = 10.0
-        left[turnover.turnover(m)] += 1
+        left[turnover.turnover(m.ctx)] += 1
     ratio = left[weak].mean() / left[~weak].mean()
     assert 1.3 < ratio < 1.7  # configured 1 + 0.5
 
 
 def test_mature_partnership_improves_retention(small_model):
     m = _calm(small_model())
-    base = turnover.leaving_hazard(m)
+    base = turnover.leaving_hazard(m.ctx)
     m.links.add(np.array([0]), np.array([1]), int(PT.collaborative), depth=0.5, high_leverage=np.array([True]),
                 facilitated=False, brokered=False, start_quality=np.zeros(1))
     m.links.age[0] = 1e6  # fully mature
-    ratio = turnover.leaving_hazard(m) / base
+    ratio = turnover.leaving_hazard(m.ctx) / base
     in_pair = np.isin(m.staff.school, [0, 1])
     np.testing.assert_allclose(ratio[in_pair], 1 - m.cfg.staff.partnership_retention)
     np.testing.assert_allclose(ratio[~in_pair], 1.0)

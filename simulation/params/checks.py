@@ -1,0 +1,125 @@
+"""The one input checker: every value that reaches the model is checked here, with one
+sentence naming the key, the allowed values and what was given (ranges and consistency of a
+configuration, the seed, the memory a system needs). Unknown keys and sweep overrides are
+checked against the schema in :mod:`simulation.params.loading` and
+:mod:`simulation.params.hydra`, which raise the same :class:`ConfigError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SEED_MAX = 2**63 - 1
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message names the key, the allowed values and what was given."""
+
+
+def _check_ranges(obj: Any, prefix: str) -> None:
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        key = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(value):
+            _check_ranges(value, key + ".")
+            continue
+        lo, hi = f.metadata.get("range", (None, None))
+        values = value if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value) else [value]
+        for v in values:
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                continue
+            if v != v or (lo is not None and v < lo) or (hi is not None and v > hi):
+                raise ConfigError(f"{key} must be between {lo} and {hi} ({f.metadata.get('unit') or 'value'}); got {value!r}.")
+
+
+def validate(cfg) -> None:
+    """Raise ConfigError with one clear sentence for any invalid or inconsistent value."""
+    _check_ranges(cfg, "")
+    s = cfg.strategy
+    shares = [s.low_leverage_cpd, s.internal_coaching, s.school_support, s.external_networks, s.innovation]
+    if abs(sum(shares) - 1.0) > 1e-6:
+        raise ConfigError("strategy budget shares (low_leverage_cpd, internal_coaching, school_support, "
+                          f"external_networks, innovation) must sum to 1; got {shares} (sum {sum(shares):.3f}).")
+    grades = cfg.inspection.initial_shares
+    if len(grades) != 4 or abs(sum(grades) - 1.0) > 1e-6:
+        raise ConfigError(f"inspection.initial_shares must be four shares summing to 1; got {grades}.")
+    if len(cfg.inspection.cycle_years) != 4:
+        raise ConfigError(f"inspection.cycle_years must have four entries, one per grade; got {cfg.inspection.cycle_years}.")
+    if 3 * cfg.pilot.n_trios > cfg.system.n_schools:
+        raise ConfigError(f"pilot.n_trios needs 3 schools per trio, so at most {cfg.system.n_schools // 3} with "
+                          f"system.n_schools={cfg.system.n_schools}; got {cfg.pilot.n_trios}.")
+    sc = cfg.system
+    for phase in ("primary", "secondary"):
+        pupils, ratio = getattr(sc, f"pupils_{phase}"), getattr(sc, f"pupils_per_teacher_{phase}")
+        if pupils < ratio:
+            raise ConfigError(f"system.pupils_{phase}={pupils} with system.pupils_per_teacher_{phase}={ratio} gives "
+                              "fewer staff than schools; pupils per school must be at least the pupils per teacher.")
+    years = [step.year for step in cfg.floor_schedule]
+    if any(b <= a for a, b in zip(years, years[1:])):
+        raise ConfigError(f"floor_schedule years must be strictly increasing; got {years}.")
+    for step in cfg.floor_schedule:
+        if not 0 <= step.share <= 1:
+            raise ConfigError(f"floor_schedule share must be between 0 and 1; got {step.share} for year {step.year}.")
+
+
+def seed_from(rng: Any, default: int) -> int:
+    """The model's seed: the browser sends a string, so accept anything int-like."""
+    if rng is None:
+        return int(default)
+    if isinstance(rng, str):
+        try:
+            rng = int(rng.strip())
+        except ValueError:
+            raise ConfigError(f"seed must be a whole number between 0 and {SEED_MAX}; got {rng!r}.") from None
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        if not 0 <= int(rng) <= SEED_MAX:
+            raise ConfigError(f"seed must be a whole number between 0 and {SEED_MAX}; got {rng!r}.")
+        return int(rng)
+    raise ConfigError(f"seed must be a whole number between 0 and {SEED_MAX}; got {rng!r} ({type(rng).__name__}).")
+
+
+# --- memory: refuse a system too large for this machine before allocating it -----------------
+# Measured peak resident memory is about 500-700 bytes per staff post (arrays, temporaries of a
+# step, data collection) plus the Mesa agents when they are created (about 530 bytes each). The
+# estimate is deliberately on the high side; a scenario whose estimate exceeds the memory
+# available now (MemAvailable in /proc/meminfo) is refused with one sentence, so nothing is half-built.
+
+BYTES_PER_POST = 1200
+BYTES_PER_AGENT = 600
+BYTES_PER_SCHOOL = 4000
+BASE_BYTES = 250 * 2**20  # Python, NumPy, Mesa, pandas
+
+
+def expected_staff(cfg) -> int:
+    sc = cfg.system
+    per_school = ((1 - sc.share_secondary) * sc.pupils_primary / sc.pupils_per_teacher_primary
+                  + sc.share_secondary * sc.pupils_secondary / sc.pupils_per_teacher_secondary)
+    return int(sc.n_schools * max(per_school, 2))
+
+
+def estimate_bytes(cfg, staff_agents: bool) -> int:
+    staff = expected_staff(cfg)
+    per_post = BYTES_PER_POST + (BYTES_PER_AGENT if staff_agents else 0)
+    return BASE_BYTES + staff * per_post + cfg.system.n_schools * BYTES_PER_SCHOOL
+
+
+def available_bytes() -> int | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def check_memory(cfg, staff_agents: bool) -> None:
+    need, have = estimate_bytes(cfg, staff_agents), available_bytes()
+    if have is not None and need > have:
+        raise ConfigError(
+            f"system.n_schools={cfg.system.n_schools} (about {expected_staff(cfg):,} staff) needs an estimated "
+            f"{need / 2**30:.1f} GiB of memory but only {have / 2**30:.1f} GiB is available; use fewer schools.")

@@ -1,0 +1,41 @@
+"""The school table: one row per school. What the local authority plans for a school each term
+lives apart, in :mod:`simulation.state.plan`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(slots=True)
+class SchoolState:
+    secondary: np.ndarray  # bool
+    pupils: np.ndarray  # int
+    n_staff: np.ndarray  # int
+    start: np.ndarray  # int, first post of each school (length n+1)
+    region: np.ndarray  # int
+    x: np.ndarray  # location on the unit square
+    y: np.ndarray
+    context: np.ndarray  # intake context effect on pupil scores, pupil SD
+    pull: np.ndarray  # recruitment pull: mean knowledge of the teachers a school attracts
+    leadership: np.ndarray  # leadership capacity [0, 1]
+    km_capacity: np.ndarray  # internal knowledge-management capacity [0, 1] (organisational + social capital)
+    km_floor: np.ndarray  # the capacity a school keeps by habit without any programme
+    moral_capital: np.ndarray  # willingness to help other schools [0, 1]
+    grade: np.ndarray  # int 1..4 (Grade): the latest inspection judgement
+    special_measures: np.ndarray  # bool
+    next_inspection: np.ndarray  # float, model years
+    attainment: np.ndarray  # share of pupils reaching the benchmark (published results)
+    estimate: np.ndarray  # the local authority's estimate of school quality
+    reviewed_until: np.ndarray  # float years: peer-review information is fresh until then
+    sig: np.ndarray  # int, school improvement group (-1 none)
+    intervened_until: np.ndarray  # float years: no new intervention before then
+    asked_until: np.ndarray  # float years: a school that declined to support is not asked again before then
+    pilot: np.ndarray  # bool: member of a Growing the Top pilot trio
+
+    LAYOUT = ("start", "n_staff", "n")  # what never changes after construction: free to read, never written
+
+    @property
+    def n(self) -> int:
+        return self.pupils.size

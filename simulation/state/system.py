@@ -1,0 +1,59 @@
+"""System-wide state, declared in one place: what the system knows and has set (frontier, floor,
+grade boundaries, the authority's ranking, results history), the clock, and the tally of
+resources and events a run counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(slots=True)
+class Clock:
+    """Model time. Written only by the model's schedule; every mechanism may read it."""
+
+    dt: float  # years per step
+    steps_per_year: int
+    term: int = 0  # completed steps
+    new_year: bool = True  # this step opens a school year
+
+    @property
+    def years_elapsed(self) -> float:
+        return self.term * self.dt
+
+
+@dataclass(slots=True)
+class SystemState:
+    frontier: float  # best knowledge anyone holds (pupil SD); only innovation moves it
+    benchmark: float  # pupil score at the benchmark, fixed at the start
+    pupil_sigma: float  # pupil-level noise SD
+    initial_mean_knowledge: float
+    initial_entrant_level: float  # mean knowledge of a new teacher at the start
+    floor: float = 0.0  # floor standard in force (share at the benchmark)
+    below_floor: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # published: below the floor
+    grade_boundaries: np.ndarray = field(default_factory=lambda: np.zeros(3))  # inadequate|RI, RI|good, good|outstanding
+    framework_revisions: int = 0
+    estimate_order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # weakest first, by estimate
+    yearly_attainment: list = field(default_factory=list)  # each school's mean attainment of the last two years
+    attainment_sum: np.ndarray | None = None  # this school year's attainment so far
+    pilot_started: bool = False
+
+
+@dataclass(slots=True)
+class Tally:
+    """Resources spent and events counted. Staff and officer days are per step (reset by the
+    schedule); the rest accumulate over the run."""
+
+    staff_days_used: float = 0.0  # strategy-budget staff days this step
+    officer_days_used: float = 0.0  # officer days this step
+    officer_carry: float = 0.0  # officer days left over from earlier steps
+    own_staff_days: float = 0.0  # schools' own days on partnerships they chose, this step
+    spend: dict = field(default_factory=dict)  # budget staff days per lever, this step
+    interventions: int = 0
+    innovations_adopted: int = 0
+    innovations_harmful: int = 0
+    partnerships_rebrokered: int = 0
+    coaching_gain: float = 0.0
+    leavers_total: int = 0
+    inspection_log: list = field(default_factory=list)  # (years, schools, previous grade, new grade)

@@ -17,7 +17,8 @@ from scipy.special import ndtr
 from simulation.params.schema import ModelConfig
 from simulation.state import SchoolState, StaffState
 
-CONTEXT_PULL_CORRELATION = 0.5
+MIN_PUPILS = 20  # guards: no school is smaller than this, or has fewer staff than MIN_STAFF
+MIN_STAFF = 2
 
 
 def build_schools(cfg: ModelConfig, rng: np.random.Generator) -> SchoolState:
@@ -25,23 +26,26 @@ def build_schools(cfg: ModelConfig, rng: np.random.Generator) -> SchoolState:
     n = sc.n_schools
     secondary = rng.random(n) < sc.share_secondary
     mean_pupils = np.where(secondary, sc.pupils_secondary, sc.pupils_primary)
-    pupils = np.maximum(20, rng.normal(mean_pupils, 0.3 * mean_pupils)).astype(np.int64)
+    pupils = np.maximum(MIN_PUPILS, rng.normal(mean_pupils, sc.pupils_sd_share * mean_pupils)).astype(np.int64)
     ratio = np.where(secondary, sc.pupils_per_teacher_secondary, sc.pupils_per_teacher_primary)
-    n_staff = np.maximum(2, np.round(pupils / ratio)).astype(np.int64)
+    n_staff = np.maximum(MIN_STAFF, np.round(pupils / ratio)).astype(np.int64)
     start = np.concatenate([[0], np.cumsum(n_staff)])
 
+    rho = sc.context_pull_correlation
     sd_pull = cfg.staff.knowledge_sd * np.sqrt(cfg.staff.knowledge_between_share)
-    sd_context = _context_sd(sc.between_school_variance, sd_pull, CONTEXT_PULL_CORRELATION)
+    sd_context = _context_sd(sc.between_school_variance, sd_pull, rho)
     z1, z2 = rng.standard_normal(n), rng.standard_normal(n)
     pull = sd_pull * z1
-    context = sd_context * (CONTEXT_PULL_CORRELATION * z1 + np.sqrt(1 - CONTEXT_PULL_CORRELATION**2) * z2)
+    context = sd_context * (rho * z1 + np.sqrt(1 - rho**2) * z2)
     lc = cfg.leadership
     # Leadership capacity goes partly with the quality of staff a school attracts.
-    leadership = np.clip(lc.initial_mean + 0.5 * lc.initial_sd * z1 + rng.normal(0, 0.85 * lc.initial_sd, n), 0.05, 0.95)
+    leadership = np.clip(lc.initial_mean + lc.pull_loading * lc.initial_sd * z1 + rng.normal(0, lc.own_sd_share * lc.initial_sd, n),
+                         lc.lowest, lc.highest)
     mc = cfg.moral_capital.initial_mean
-    moral = rng.beta(2.0, 2.0 * (1 - mc) / max(mc, 1e-6), n) if mc > 0 else np.zeros(n)
+    shape = cfg.moral_capital.initial_shape
+    moral = rng.beta(shape, shape * (1 - mc) / max(mc, 1e-6), n) if mc > 0 else np.zeros(n)
     region = rng.integers(0, sc.n_regions, n)
-    km = np.clip(rng.beta(2, 5, n), 0, 1)  # informal knowledge management before any programme
+    km = np.clip(rng.beta(*cfg.coaching.initial_km_shape, n), 0, 1)  # informal knowledge management before any programme
     return SchoolState(
         secondary=secondary, pupils=pupils, n_staff=n_staff, start=start, region=region,
         x=rng.random(n), y=rng.random(n), context=context, pull=pull, leadership=leadership,
@@ -65,7 +69,7 @@ def _context_sd(between: float, sd_pull: float, rho: float) -> float:
 def stationary_experience(cfg: ModelConfig, rng: np.random.Generator, n: int) -> np.ndarray:
     """Years of experience drawn from the steady state implied by the leaving hazards."""
     st = cfg.staff
-    years = np.arange(0, 45)
+    years = np.arange(0, st.career_years)
     hazard = np.where(years < 1, st.leave_rate_first_year, np.where(years < 5, st.leave_rate_early,
                                                                      st.leave_rate_established))
     survival = np.concatenate([[1.0], np.cumprod(1 - hazard)[:-1]])

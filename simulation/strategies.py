@@ -162,12 +162,9 @@ def _funded_rows(ctx, types) -> np.ndarray:
     return rows[links.funded[rows] & of_types(links.ptype[rows], types)]
 
 
-TERMS_PER_YEAR = 3
-
-
 def _link_cost(ctx) -> float:
     """Staff days one partnership costs per step: both schools' days."""
-    return 2 * ctx.cfg.partnership.days_per_term * TERMS_PER_YEAR * ctx.dt
+    return 2 * ctx.cfg.partnership.days_per_term * ctx.cfg.partnership.terms_per_year * ctx.dt
 
 
 def _affordable(ctx, days: float, cost: float) -> int:

@@ -66,7 +66,7 @@ def test_pupil_variance_is_one(small_model):
 
 def test_context_and_pull_correlate(big):
     r = np.corrcoef(big.schools.context, big.schools.pull)[0, 1]
-    assert r == pytest.approx(population.CONTEXT_PULL_CORRELATION, abs=0.1)
+    assert r == pytest.approx(big.cfg.system.context_pull_correlation, abs=0.1)
 
 
 def test_benchmark_gives_configured_initial_attainment(big):

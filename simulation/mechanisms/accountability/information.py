@@ -15,10 +15,6 @@ import numpy as np
 
 from simulation.state.segments import school_knowledge
 
-REVIEW_VALID_YEARS = 2.0
-REVIEW_OFFICER_DAYS = 2.0
-
-
 def quality(ctx) -> np.ndarray:
     """True quality of teaching in each school: mean effective staff knowledge."""
     return school_knowledge(ctx.staff, ctx.schools)
@@ -34,15 +30,16 @@ def estimate(ctx) -> None:
 
 
 def review(ctx, schools: np.ndarray) -> None:
-    ctx.schools.reviewed_until[schools] = ctx.years_elapsed + REVIEW_VALID_YEARS
+    ctx.schools.reviewed_until[schools] = ctx.years_elapsed + ctx.cfg.information.review_valid_years
 
 
 def review_with_spare_days(ctx, days: float) -> float:
     """Officers spend days left over on school reviews, least recently reviewed first."""
     sc = ctx.schools
-    n = int(days // REVIEW_OFFICER_DAYS)
+    per_review = ctx.cfg.information.review_officer_days
+    n = int(days // per_review)
     if n <= 0:
         return 0.0
     order = np.argsort(sc.reviewed_until, kind="stable")[:n]
     review(ctx, order)
-    return order.size * REVIEW_OFFICER_DAYS
+    return order.size * per_review

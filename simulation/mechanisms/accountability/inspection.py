@@ -61,7 +61,8 @@ def inspect(ctx) -> None:
     _record(ctx, due, judge(ctx, due))
     ctx.tally.inspection_log.append((ctx.years_elapsed, due, previous, sc.grade[due].copy()))
     cycle = np.asarray(ctx.cfg.inspection.cycle_years)[sc.grade[due] - 1]
-    sc.next_inspection[due] = ctx.years_elapsed + cycle * ctx.rng.uniform(0.8, 1.2, due.size)
+    jitter = ctx.cfg.inspection.cycle_jitter
+    sc.next_inspection[due] = ctx.years_elapsed + cycle * ctx.rng.uniform(1 - jitter, 1 + jitter, due.size)
 
 
 def _record(ctx, schools: np.ndarray, grades: np.ndarray) -> None:

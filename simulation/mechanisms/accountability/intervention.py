@@ -18,11 +18,6 @@ import numpy as np
 from simulation.mechanisms.between_schools.brokering import has_room, link, willing_supporters
 from simulation.params.schema import PartnershipType as PT
 
-COOLDOWN_YEARS = 3.0  # no new intervention in the same school for this long
-ENGAGEMENT_YEARS = 1.0  # an intervention's officer days are spread over this time
-SPONSOR_YEARS = 2.0  # a sponsor's support partnership ends after this long
-
-
 def candidates(ctx) -> np.ndarray:
     sc = ctx.schools
     eligible = (sc.intervened_until < ctx.years_elapsed) & (sc.special_measures | (ctx.system.below_floor & (sc.grade >= 3)))
@@ -34,22 +29,23 @@ def candidates(ctx) -> np.ndarray:
 def ongoing_cost(ctx) -> float:
     """Officer days this step for interventions still running (each lasts a year)."""
     sc, cfg = ctx.schools, ctx.cfg.intervention
-    running = sc.intervened_until - COOLDOWN_YEARS + ENGAGEMENT_YEARS > ctx.years_elapsed
-    return float(running.sum()) * cfg.days_per_intervention * ctx.dt / ENGAGEMENT_YEARS
+    running = sc.intervened_until - cfg.cooldown_years + cfg.engagement_years > ctx.years_elapsed
+    return float(running.sum()) * cfg.days_per_intervention * ctx.dt / cfg.engagement_years
 
 
 def intervene(ctx, officer_days: float) -> float:
     """Keep running interventions going and start new ones while officer days allow; returns days used."""
     cfg, sc = ctx.cfg.intervention, ctx.schools
     ongoing = ongoing_cost(ctx)
-    per_step = cfg.days_per_intervention * ctx.dt / ENGAGEMENT_YEARS
+    per_step = cfg.days_per_intervention * ctx.dt / cfg.engagement_years
     n = max(int((officer_days - ongoing) // per_step), 0)
     targets = candidates(ctx)[:n]
     if targets.size == 0:
         return min(ongoing, officer_days)
-    new_leadership = np.clip(ctx.rng.normal(cfg.leadership_after, 0.1, targets.size), 0.05, 0.95)
+    new_leadership = np.clip(ctx.rng.normal(cfg.leadership_after, cfg.leadership_after_sd, targets.size),
+                             ctx.cfg.leadership.lowest, ctx.cfg.leadership.highest)
     sc.leadership[targets] = np.maximum(sc.leadership[targets], new_leadership)
-    sc.intervened_until[targets] = ctx.years_elapsed + COOLDOWN_YEARS
+    sc.intervened_until[targets] = ctx.years_elapsed + cfg.cooldown_years
     _sponsor(ctx, targets)
     ctx.tally.interventions += targets.size
     return ongoing + targets.size * per_step
@@ -63,4 +59,4 @@ def _sponsor(ctx, targets: np.ndarray) -> None:
     n = min(sponsors.size, targets.size)
     if n:
         link(ctx, sponsors[:n], targets[:n], PT.support, brokered=True, facilitated=False,
-             until=ctx.years_elapsed + SPONSOR_YEARS)
+             until=ctx.years_elapsed + ctx.cfg.intervention.sponsor_years)

@@ -11,9 +11,6 @@ again. Without monitoring, brokered partnerships run on whatever they achieve.
 
 from __future__ import annotations
 
-IMPROVEMENT_NEEDED = 0.0  # pupil SD: a partnership must show some rise to continue
-
-
 def monitor(ctx, officer_days: float) -> float:
     cfg = ctx.cfg.intervention
     if not cfg.monitoring or cfg.monitoring_days <= 0:
@@ -25,7 +22,7 @@ def monitor(ctx, officer_days: float) -> float:
     if rows.size == 0:
         return 0.0
     change = ctx.schools.estimate[links.b[rows]] - links.start_quality[rows]
-    idle = rows[change <= IMPROVEMENT_NEEDED]
+    idle = rows[change <= cfg.improvement_needed]
     links.end(idle)
     ctx.tally.partnerships_rebrokered += idle.size
     return rows.size * cfg.monitoring_days

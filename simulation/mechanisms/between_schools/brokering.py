@@ -23,11 +23,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.between_schools.partnerships import INITIAL_DEPTH
 from simulation.params.schema import BrokeringMode as BM
 from simulation.params.schema import PartnershipType as PT
 
-SIMILARITY_SCALE = 0.05  # pupil SD: how strongly self-selection prefers similar schools
 
 
 def has_room(ctx) -> np.ndarray:
@@ -50,7 +48,7 @@ def choose(ctx, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.nda
 
 def _self_select(ctx, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     """Each seeker picks a free candidate with weight exp(-distance/proximity_scale) *
-    exp(-|estimate difference|/SIMILARITY_SCALE): near and similar, i.e. "cosy".
+    exp(-|estimate difference|/similarity_scale): near and similar, i.e. "cosy".
 
     Exact sampling without a weight vector per seeker: a candidate is proposed from the
     similarity kernel alone (prefix sums over candidates sorted by estimate, O(log n)) and
@@ -65,8 +63,9 @@ def _self_select(ctx, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray
     order = _by_estimate(ctx, candidates)
     est = sc.estimate[candidates][order]
     mid = est[est.size // 2]  # keeps the exponentials in range
-    cum_left = np.concatenate([[0.0], np.cumsum(np.exp((est - mid) / SIMILARITY_SCALE))])
-    cum_right = np.concatenate([np.cumsum(np.exp(-(est - mid) / SIMILARITY_SCALE)[::-1])[::-1], [0.0]])
+    similarity = ctx.cfg.partnership.similarity_scale
+    cum_left = np.concatenate([[0.0], np.cumsum(np.exp((est - mid) / similarity))])
+    cum_right = np.concatenate([np.cumsum(np.exp(-(est - mid) / similarity)[::-1])[::-1], [0.0]])
     free = np.ones(candidates.size, dtype=bool)
     pending = np.arange(seekers.size)
     for _ in range(MAX_ROUNDS):
@@ -75,7 +74,7 @@ def _self_select(ctx, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray
         # PROPOSALS draws per pending seeker; its first acceptable one counts, as if drawn in turn
         who = np.repeat(pending, PROPOSALS)
         s = seekers[who]
-        j = _propose(rng, sc.estimate[s], est, mid, cum_left, cum_right, order)
+        j = _propose(rng, sc.estimate[s], est, mid, cum_left, cum_right, order, similarity)
         c = candidates[j]
         near = rng.random(who.size) < np.exp(-np.hypot(sc.x[c] - sc.x[s], sc.y[c] - sc.y[s]) / scale)
         ok = np.flatnonzero(free[j] & (c != s) & near)
@@ -103,12 +102,12 @@ def _by_estimate(ctx, candidates: np.ndarray) -> np.ndarray:
     return ranked[ranked >= 0]
 
 
-def _propose(rng, value, est, mid, cum_left, cum_right, order) -> np.ndarray:
-    """Candidate indices drawn with weight exp(-|estimate - value| / SIMILARITY_SCALE)."""
+def _propose(rng, value, est, mid, cum_left, cum_right, order, similarity) -> np.ndarray:
+    """Candidate indices drawn with weight exp(-|estimate - value| / similarity)."""
     n = est.size
     k = np.searchsorted(est, value)  # candidates [0, k) lie below value, [k, n) at or above
-    left = np.exp(-(value - mid) / SIMILARITY_SCALE) * cum_left[k]
-    right = np.exp((value - mid) / SIMILARITY_SCALE) * cum_right[k]
+    left = np.exp(-(value - mid) / similarity) * cum_left[k]
+    right = np.exp((value - mid) / similarity) * cum_right[k]
     go_left = rng.random(value.size) * (left + right) < left
     u = rng.random(value.size)
     i_left = np.searchsorted(cum_left, u * cum_left[k], side="right") - 1
@@ -129,7 +128,7 @@ def leverage_draw(ctx, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
     cfg = ctx.cfg.partnership
     p = cfg.high_leverage_brokered if brokered else cfg.high_leverage_self_selected
     if facilitated:
-        p = min(1.0, p + 0.1)
+        p = min(1.0, p + cfg.facilitated_leverage_bonus)
     return ctx.rng.random(n) < p
 
 
@@ -142,13 +141,12 @@ def link(ctx, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facili
     if brokered:
         ctx.tally.officer_days_used += ctx.cfg.intervention.brokering_days * a.size
     return ctx.links.add(
-        a, b, int(ptype), depth=float(INITIAL_DEPTH[int(ptype)]),
+        a, b, int(ptype), depth=float(ctx.cfg.partnership.initial_depth[int(ptype)]),
         high_leverage=leverage_draw(ctx, a.size, brokered, facilitated), facilitated=facilitated,
         brokered=brokered, start_quality=ctx.schools.estimate[b], group=group, funded=funded,
         until=until)
 
 
-ASK_INTERVAL_YEARS = 1.0  # a school that declined is not asked again for a year
 
 
 def _admissible(ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -182,7 +180,7 @@ def willing_supporters(ctx, candidates: np.ndarray) -> np.ndarray:
     sc = ctx.schools
     candidates = candidates[sc.asked_until[candidates] <= ctx.years_elapsed]
     agree = ctx.rng.random(candidates.size) < sc.moral_capital[candidates]
-    sc.asked_until[candidates[~agree]] = ctx.years_elapsed + ASK_INTERVAL_YEARS
+    sc.asked_until[candidates[~agree]] = ctx.years_elapsed + ctx.cfg.partnership.ask_interval_years
     return candidates[agree]
 
 

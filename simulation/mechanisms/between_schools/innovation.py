@@ -19,8 +19,6 @@ from numba import njit
 from simulation.params.schema import PartnershipType as PT
 from simulation.state.segments import of_types
 
-NETWORK_BOOST = 1.0  # extra attempts per year for a school in a research network
-EXPERT_UPTAKE = 0.5  # share of the new practice a school's other experts take up at once
 
 
 def attempt_rate(ctx) -> np.ndarray:
@@ -33,7 +31,7 @@ def attempt_rate(ctx) -> np.ndarray:
     networked = np.zeros(sc.n, dtype=bool)
     networked[links.a[rows]] = True
     networked[links.b[rows]] = True
-    return rate + NETWORK_BOOST * cfg.base_rate * networked
+    return rate + cfg.network_boost * cfg.base_rate * networked
 
 
 def innovate(ctx) -> None:
@@ -43,7 +41,7 @@ def innovate(ctx) -> None:
     if trying.size == 0:
         return
     outcome = ctx.rng.normal(cfg.step_mean, cfg.step_sd, trying.size)
-    noise = cfg.evaluation_noise * (1 - 0.5 * sc.km_capacity[trying])
+    noise = cfg.evaluation_noise * (1 - cfg.capacity_noise_reduction * sc.km_capacity[trying])
     adopted = outcome + ctx.rng.normal(0, 1, trying.size) * noise > 0
     ctx.tally.innovations_adopted += int(adopted.sum())
     ctx.tally.innovations_harmful += int((outcome[adopted] < 0).sum())
@@ -54,7 +52,7 @@ def _adopt(ctx, schools: np.ndarray, change: np.ndarray) -> None:
     """A good innovation is new practice beyond the school's best: the innovator holds it and
     the school's experts take up part of it. A bad one makes the experts' practice worse."""
     st = ctx.staff
-    adopt_kernel(st.knowledge, st.expert, ctx.schools.start, schools, change, EXPERT_UPTAKE)
+    adopt_kernel(st.knowledge, st.expert, ctx.schools.start, schools, change, ctx.cfg.innovation.expert_uptake)
 
 
 # --- compiled kernels: the loop forms of the rules above (same operations, same order) ---

@@ -28,8 +28,6 @@ from simulation.mechanisms.within_school.absorption import uptake
 from simulation.params.schema import PartnershipType as PT
 from simulation.state.segments import clip01, of_types, top_per_school
 
-INITIAL_DEPTH = np.array([0.3, 0.5, 0.5, 0.6, 0.6, 0.5, 0.8])
-DEPTH_CAP = np.array([0.6, 0.9, 0.9, 0.9, 0.9, 0.9, 1.0])
 RESEARCH_TYPES = (PT.network, PT.peer_review, PT.trio)
 DIRECTED_TYPES = (PT.support,)
 
@@ -109,7 +107,7 @@ def _release_experts(ctx, rows: np.ndarray) -> None:
 def _mature(ctx, rows: np.ndarray) -> None:
     links, cfg = ctx.links, ctx.cfg.partnership
     links.age[rows] += ctx.dt
-    cap = DEPTH_CAP[links.ptype[rows]]
+    cap = np.asarray(cfg.depth_cap)[links.ptype[rows]]
     links.depth[rows] += cfg.depth_growth * ctx.dt * (cap - links.depth[rows])
 
 

@@ -77,13 +77,13 @@ def _train_coaches(ctx, days: np.ndarray, posts: np.ndarray) -> np.ndarray:
 
 def _coach_mentees(ctx, days: np.ndarray, schools: np.ndarray) -> None:
     """Each mentee moves toward the mean knowledge of the school's coaches by
-    ``coaching_efficiency * dt * intensity * coach skill * (0.5 + leadership)`` of the gap, where
+    ``coaching_efficiency * dt * intensity * coach skill * (leadership_base + leadership)`` of the gap, where
     intensity = d / (d + coaching_half_days) for d coaching days per mentee and year; leadership
     makes coaching a priority."""
     st, sc, cfg = ctx.staff, ctx.schools, ctx.cfg.coaching
     intensity, gain = np.zeros(sc.n), np.empty(int(sc.n_staff[schools].sum()))
     coach_mentees_kernel(st.knowledge, st.coach, st.trained, sc.start, schools, days, ctx.dt, cfg.coaching_half_days,
-                          cfg.untrained_skill, cfg.coaching_efficiency, sc.leadership, intensity, gain)
+                         cfg.untrained_skill, cfg.coaching_efficiency, cfg.leadership_base, sc.leadership, intensity, gain)
     ctx.tally.coaching_gain += float(gain.sum())
     ctx.plan.coaching_intensity = intensity
 
@@ -102,7 +102,7 @@ def _update_km(ctx, days: np.ndarray) -> None:
 
 @njit(cache=True)
 def coach_mentees_kernel(knowledge, coach, trained, start, schools, days, dt, half_days, untrained_skill, efficiency,
-                  leadership, intensity_out, gain_out):
+                         leadership_base, leadership, intensity_out, gain_out):
     """coaching._coach_mentees for the posts of ``schools`` (in that order): per school the
     coaches' mean knowledge and skill and the days per mentee give a rate; every mentee moves
     that share of the gap to the coaches' mean. Writes each post's gain into ``gain_out`` and
@@ -121,7 +121,7 @@ def coach_mentees_kernel(knowledge, coach, trained, start, schools, days, dt, ha
         days_per_mentee_year = days[s] / dt / max(n_mentees, 1)
         intensity = days_per_mentee_year / (days_per_mentee_year + half_days)
         coach_knowledge /= max(n_coaches, 1)
-        rate = clip01(efficiency * dt * intensity * (skill / max(n_coaches, 1)) * (0.5 + leadership[s]))
+        rate = clip01(efficiency * dt * intensity * (skill / max(n_coaches, 1)) * (leadership_base + leadership[s]))
         intensity_out[s] = intensity if days[s] > 0 else 0.0
         for p in range(lo, hi):
             gain = 0.0 if coach[p] else max(coach_knowledge - knowledge[p], 0.0) * rate

@@ -19,17 +19,14 @@ from simulation.state.segments import clip01
 
 from simulation.mechanisms.within_school.absorption import uptake
 
-CPD_HALF_DAYS = 8.0  # days per teacher per year giving half the full effect (courses are spread thin)
-
-
 def train_staff(ctx) -> None:
     sc, st, cfg = ctx.schools, ctx.staff, ctx.cfg.partnership
     days_per_teacher_year = ctx.plan.cpd_days / ctx.dt / sc.n_staff
     if not days_per_teacher_year.any():
         return
-    intensity = days_per_teacher_year / (days_per_teacher_year + CPD_HALF_DAYS)
+    intensity = days_per_teacher_year / (days_per_teacher_year + ctx.cfg.cpd.half_days)
     rate = cfg.low_leverage_factor * cfg.transfer_rate * ctx.dt * intensity * uptake(ctx, sc.km_capacity)
-    good_practice = quantile(st.knowledge, 0.9)
+    good_practice = quantile(st.knowledge, ctx.cfg.cpd.good_practice_quantile)
     # as take_in(ctx, move_toward(st.effective(), good_practice, rate[st.school])), for the schools with days
     move_all_toward_kernel(st.knowledge, st.shallow, sc.start, sc.km_capacity, np.flatnonzero(rate), rate,
                             good_practice)

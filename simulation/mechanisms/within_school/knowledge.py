@@ -17,9 +17,6 @@ import numpy as np
 from numba import njit
 
 
-EMBEDDING_RATE = 0.3  # per year at full knowledge-management capacity
-
-
 def learn_from_experience(ctx) -> None:
     """gain = experience_gain * exp(-experience / experience_decay_years) * dt, to knowledge and
     habit alike, neither beyond the frontier."""
@@ -32,10 +29,10 @@ def learn_from_experience(ctx) -> None:
 
 def drift(ctx) -> None:
     """Unrefreshed knowledge decays toward habit; strong knowledge management embeds it into habit:
-    base += EMBEDDING_RATE * km * dt * max(knowledge - base, 0), then
+    base += embedding_rate * km * dt * max(knowledge - base, 0), then
     knowledge -= drift * dt * (knowledge - base)."""
     st = ctx.staff
-    drift_kernel(st.knowledge, st.base, ctx.schools.start, ctx.schools.km_capacity, ctx.dt, EMBEDDING_RATE,
+    drift_kernel(st.knowledge, st.base, ctx.schools.start, ctx.schools.km_capacity, ctx.dt, ctx.cfg.staff.embedding_rate,
                   ctx.cfg.staff.drift)
 
 

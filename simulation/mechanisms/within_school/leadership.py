@@ -20,7 +20,7 @@ def change_heads(ctx) -> None:
     sc, cfg = ctx.schools, ctx.cfg.leadership
     p = 1 - (1 - cfg.head_turnover) ** ctx.dt
     new = np.flatnonzero(ctx.rng.random(sc.n) < p)
-    sc.leadership[new] = np.clip(ctx.rng.normal(cfg.initial_mean, cfg.initial_sd, new.size), 0.05, 0.95)
+    sc.leadership[new] = np.clip(ctx.rng.normal(cfg.initial_mean, cfg.initial_sd, new.size), cfg.lowest, cfg.highest)
 
 
 def grow_leaders(ctx) -> None:

@@ -39,7 +39,7 @@ def test_data_only_estimate_is_confounded_by_intake(small_model):
 def test_review_stays_fresh_for_two_years(small_model):
     m = small_model()
     information.review(m.ctx, np.array([0]))
-    assert m.schools.reviewed_until[0] == pytest.approx(information.REVIEW_VALID_YEARS)
+    assert m.schools.reviewed_until[0] == pytest.approx(m.cfg.information.review_valid_years)
     m.ctx.clock.term = 7  # 2.33 years later the review has expired: data-only again
     m.cfg.information.data_noise = 0.0
     information.estimate(m.ctx)
@@ -52,7 +52,7 @@ def test_spare_officer_days_review_least_recently_reviewed_first(small_model):
     sc = m.schools
     sc.reviewed_until[:] = 5.0
     sc.reviewed_until[[7, 3, 9]] = [-1.0, 0.5, 1.0]
-    used = information.review_with_spare_days(m.ctx, 3 * information.REVIEW_OFFICER_DAYS + 1.0)
-    assert used == pytest.approx(3 * information.REVIEW_OFFICER_DAYS)
-    np.testing.assert_allclose(sc.reviewed_until[[7, 3, 9]], information.REVIEW_VALID_YEARS)
+    used = information.review_with_spare_days(m.ctx, 3 * m.cfg.information.review_officer_days + 1.0)
+    assert used == pytest.approx(3 * m.cfg.information.review_officer_days)
+    np.testing.assert_allclose(sc.reviewed_until[[7, 3, 9]], m.cfg.information.review_valid_years)
     assert information.review_with_spare_days(m.ctx, 1.0) == 0.0

@@ -22,7 +22,7 @@ def _setup(m, sm=(), weak=()):
 
 
 def _per_step(m):
-    return m.cfg.intervention.days_per_intervention * m.dt / intervention.ENGAGEMENT_YEARS
+    return m.cfg.intervention.days_per_intervention * m.dt / m.cfg.intervention.engagement_years
 
 
 def test_number_of_interventions_is_limited_by_officer_days(small_model):
@@ -117,7 +117,7 @@ def test_willing_strong_school_sponsors_for_two_years(small_model):
     assert rows.size == 1
     r = rows[0]
     assert (m.links.a[r], m.links.b[r], m.links.ptype[r]) == (5, 0, PT.support)
-    assert m.links.until[r] == pytest.approx(m.years_elapsed + intervention.SPONSOR_YEARS)
+    assert m.links.until[r] == pytest.approx(m.years_elapsed + m.cfg.intervention.sponsor_years)
 
 
 def test_no_sponsor_without_willing_strong_school(small_model):

@@ -29,7 +29,7 @@ def test_research_network_adds_attempts(small_model):
                 facilitated=True, brokered=True, start_quality=np.zeros(1))
     rate = innovation.attempt_rate(m.ctx)
     base = m.cfg.innovation.base_rate
-    np.testing.assert_allclose(rate[:2], base * (1 + innovation.NETWORK_BOOST))
+    np.testing.assert_allclose(rate[:2], base * (1 + m.cfg.innovation.network_boost))
     np.testing.assert_allclose(rate[2:], base)
 
 
@@ -67,7 +67,7 @@ def test_experts_take_up_part_of_a_good_innovation(small_model):
     innovator = posts[np.argmax(k0[posts])]
     experts = np.setdiff1d(posts[m.staff.expert[posts]], [innovator])
     np.testing.assert_allclose(m.staff.knowledge[experts],
-                               k0[experts] + innovation.EXPERT_UPTAKE * (new_practice - k0[experts]))
+                               k0[experts] + m.cfg.innovation.expert_uptake * (new_practice - k0[experts]))
     rest = posts[~m.staff.expert[posts] & (posts != innovator)]
     np.testing.assert_array_equal(m.staff.knowledge[rest], k0[rest])
 

@@ -192,7 +192,7 @@ def test_exchange_ages_and_deepens_links(small_model):
     row = _link(m, 0, 1, age=1.0, depth=0.5)
     partnerships.exchange(m.ctx)
     assert m.links.age[row][0] == pytest.approx(1.0 + m.dt)
-    cap = partnerships.DEPTH_CAP[int(PT.collaborative)]
+    cap = m.cfg.partnership.depth_cap[int(PT.collaborative)]
     expected = 0.5 + m.cfg.partnership.depth_growth * m.dt * (cap - 0.5)
     assert m.links.depth[row][0] == pytest.approx(expected)
 

@@ -26,7 +26,7 @@ def test_cpd_gain_matches_formula(small_model):
     st, sc, cfg = m.staff, m.schools, m.cfg.partnership
     m.plan.cpd_days[:] = 2.0 * sc.n_staff  # 6 days per teacher per year
     good = np.quantile(st.knowledge, 0.9)
-    intensity = 6.0 / (6.0 + cpd.CPD_HALF_DAYS)
+    intensity = 6.0 / (6.0 + m.cfg.cpd.half_days)
     rate = cfg.low_leverage_factor * cfg.transfer_rate * m.dt * intensity * uptake(m, sc.km_capacity)
     expected = move_toward(st.effective(), good, rate[st.school])
     e0 = st.effective().copy()

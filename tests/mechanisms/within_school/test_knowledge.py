@@ -59,7 +59,7 @@ def test_drift_embeds_knowledge_into_habit_with_km_capacity(small_model):
     st.base[:] = st.knowledge - 0.2
     k0, b0 = st.knowledge.copy(), st.base.copy()
     knowledge.drift(m.ctx)
-    b1 = b0 + knowledge.EMBEDDING_RATE * 0.8 * m.dt * 0.2
+    b1 = b0 + m.cfg.staff.embedding_rate * 0.8 * m.dt * 0.2
     np.testing.assert_allclose(st.base, b1, rtol=1e-9)
     np.testing.assert_allclose(st.knowledge, k0 - m.cfg.staff.drift * m.dt * (k0 - b1), rtol=1e-9)
 

@@ -1,13 +1,16 @@
 """The one input checker: every value that reaches the model is checked here, with one
 sentence naming the key, the allowed values and what was given (ranges and consistency of a
-configuration, the seed, the memory a system needs). Unknown keys and sweep overrides are
-checked against the schema in :mod:`simulation.params.loading` and
-:mod:`simulation.params.hydra`, which raise the same :class:`ConfigError`.
+configuration, the seed, the memory a system needs, keys the schema does not have, with the
+closest valid key suggested). Unknown keys and sweep overrides are checked against the schema
+in :mod:`simulation.params.loading` and :mod:`simulation.params.hydra` with the helpers here,
+and raise the same :class:`ConfigError`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +67,49 @@ def validate(cfg) -> None:
     for step in cfg.floor_schedule:
         if not 0 <= step.share <= 1:
             raise ConfigError(f"floor_schedule share must be between 0 and 1; got {step.share} for year {step.year}.")
+
+
+def unknown_keys(node: Any, cls: type, prefix: str = "") -> list[str]:
+    """Dotted keys present in a mapping (e.g. a config Hydra composed, with ``+typo=1``) but not in
+    the dataclass schema ``cls``."""
+    if not isinstance(node, Mapping):
+        return []
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    out = []
+    for key in node.keys():
+        if key not in fields:
+            out.append(f"{prefix}{key}")
+            continue
+        f = fields[key]
+        sub = f.default_factory() if f.default_factory is not dataclasses.MISSING else None
+        if dataclasses.is_dataclass(sub):
+            out += unknown_keys(node[key], type(sub), f"{prefix}{key}.")
+    return out
+
+
+def closest_key(key: str, paths: Iterable[str], cutoff: float = 0.8) -> str | None:
+    """The valid dotted path closest to a mistyped ``key`` (difflib), or None if none is close:
+    first over whole paths (``coaching.coching_time``), then over the last part alone when
+    that names one path (``coching_time`` -> ``coaching.coaching_time``)."""
+    paths = list(paths)
+    key = key.lstrip("+~")
+    match = difflib.get_close_matches(key, paths, n=1, cutoff=cutoff)
+    if match:
+        return match[0]
+    by_leaf: dict[str, list[str]] = {}
+    for path in paths:
+        by_leaf.setdefault(path.rsplit(".", 1)[-1], []).append(path)
+    leaf = difflib.get_close_matches(key.rsplit(".", 1)[-1], list(by_leaf), n=1, cutoff=cutoff)
+    if leaf and len(by_leaf[leaf[0]]) == 1:
+        return by_leaf[leaf[0]][0]
+    return None
+
+
+def unknown_key_sentence(key: str, paths: Iterable[str]) -> str:
+    """One sentence for a key the schema does not have, with the closest valid key if there is one."""
+    near = closest_key(key, paths)
+    hint = f" (did you mean {near}?)" if near and near != key else ""
+    return f"unknown parameter {key!r}{hint}; see docs/parameters.md for the allowed names."
 
 
 def seed_from(rng: Any, default: int) -> int:

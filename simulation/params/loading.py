@@ -15,7 +15,8 @@ from typing import Any
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from simulation.params.schema import ConfigError, ModelConfig
+from simulation.params.checks import ConfigError, unknown_key_sentence
+from simulation.params.schema import ModelConfig
 
 CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
 
@@ -43,6 +44,18 @@ def leaf_paths(cls: type = ModelConfig, prefix: str = "") -> dict[str, list[str]
         else:
             out.setdefault(f.name, []).append(path)
     return out
+
+
+def dotted_paths() -> list[str]:
+    """Every parameter's dotted path (``coaching.coaching_time``, ``seed``, ...)."""
+    return sorted(path for paths in leaf_paths().values() for path in paths)
+
+
+def unknown_key_message(key: str) -> str:
+    """One sentence for an unknown key, suggesting the closest parameter (or section) of the schema."""
+    paths = dotted_paths()
+    sections = {path.rsplit(".", 1)[0] for path in paths if "." in path}
+    return unknown_key_sentence(key, [*paths, *sorted(sections)])
 
 
 def allowed(path: str) -> str:
@@ -73,7 +86,7 @@ def resolve_key(key: str) -> str:
         return key
     paths = leaf_paths().get(key)
     if not paths:
-        raise ConfigError(f"unknown parameter {key!r}; see docs/parameters.md for the allowed names.")
+        raise ConfigError(unknown_key_message(key))
     if len(paths) > 1:
         raise ConfigError(f"parameter {key!r} is ambiguous; use one of {paths}.")
     return paths[0]
@@ -114,7 +127,7 @@ def _explain(exc: OmegaConfBaseException) -> str:
     key = getattr(exc, "full_key", None) or "?"
     msg = str(exc).split("\n")[0]
     if "not in struct" in msg or "Key '" in msg and "not in" in msg:
-        return f"unknown parameter {key!r}; see docs/parameters.md for the allowed names."
+        return unknown_key_message(key)
     if "Invalid value" in msg:
         return f"{key}: {msg}"
     return f"invalid value for {key}: {msg}"

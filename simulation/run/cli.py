@@ -2,57 +2,30 @@
 
     upconv scenario=london_challenge strategy=upwards_convergence seed=3 years=30
 
-Thin by design: Hydra composes the config from ``conf/`` against the typed schema, then
-``run_job`` (a plain function, testable without Hydra) validates it, runs the model with a
+Thin by design: ``main`` registers the schema with Hydra and checks every override
+(:mod:`simulation.params.hydra`), Hydra composes the config from ``conf/`` against the typed
+schema, then ``run_job`` (a plain function, testable without Hydra) validates it, runs the model with a
 progress bar and writes ``timeseries.parquet``, ``attainment.png`` and ``summary.json`` into
 the job's output folder.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
 
 import hydra
-from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from simulation.params.loading import CONF_DIR, to_model_config
-from simulation.params.precheck import precheck
-from simulation.params.schema import ConfigError, ModelConfig
+from simulation.params.checks import ConfigError, unknown_keys  # noqa: F401  unknown_keys: re-exported
+from simulation.params.hydra import precheck, register, validated
+from simulation.params.loading import CONF_DIR
 from simulation.run.runner import atomic_write, config_hash, simulate, write_run
-
-ConfigStore.instance().store(name="base_config", node=ModelConfig)
-
-
-def unknown_keys(node: Any, cls: type = ModelConfig, prefix: str = "") -> list[str]:
-    """Keys present in the composed config but not in the schema (e.g. from ``+typo=1``)."""
-    if not isinstance(node, DictConfig):
-        return []
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    out = []
-    for key in node.keys():
-        if key not in fields:
-            out.append(f"{prefix}{key}")
-            continue
-        sub = fields[key].default_factory() if fields[key].default_factory is not dataclasses.MISSING else None
-        if dataclasses.is_dataclass(sub):
-            out += unknown_keys(node[key], type(sub), f"{prefix}{key}.")
-    return out
-
-
-def validated(cfg: DictConfig) -> ModelConfig:
-    extra = unknown_keys(cfg)
-    if extra:
-        raise ConfigError(f"unknown parameter {extra[0]!r}; see docs/parameters.md for the allowed names.")
-    return to_model_config(cfg)
 
 
 def run_job(cfg: DictConfig, out_dir: Path, progress: bool = True) -> dict:
@@ -114,8 +87,10 @@ def _hydra_main(cfg: DictConfig) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Check the overrides first (so a typo leaves no output folder), then hand over to Hydra."""
+    """Register the schema, check the overrides first (so a typo leaves no output folder), then
+    hand over to Hydra."""
     args = sys.argv[1:] if argv is None else argv
+    register()
     try:
         precheck(args)
     except ConfigError as exc:

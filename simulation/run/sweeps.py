@@ -19,31 +19,18 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import OmegaConf
 from tqdm import tqdm
 
-from simulation.params.loading import CONF_DIR, to_model_config
+from simulation.params.hydra import compose, validated  # compose registers the schema with Hydra
+from simulation.params.loading import to_model_config
 from simulation.params.schema import ModelConfig
 
 EXPERIMENTS_DIR = Path("outputs/experiments")
 
 
-def compose(overrides: list[str] | tuple[str, ...] = (), hydra: bool = False) -> DictConfig:
-    """The config ``upconv`` would run with these overrides (e.g. ``["+experiment=brokering"]``);
-    with ``hydra=True`` including the ``hydra`` node (launcher, sweeper, sweep folder)."""
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-
-    from simulation.run import cli  # noqa: F401  registers the schema as `base_config`
-
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base=None):
-        return hydra_compose(config_name="config", overrides=list(overrides), return_hydra_config=hydra)
-
-
 def model_config(overrides: list[str] | tuple[str, ...] = ()) -> ModelConfig:
     """A validated ModelConfig from command-line style overrides (unknown keys rejected)."""
-    from simulation.run.cli import validated
-
     cfg = compose(overrides)
     OmegaConf.set_struct(cfg, False)
     cfg.pop("hydra", None)

@@ -25,8 +25,11 @@ CASES = [
     ("partnership.high_leverage_brokered=-0.1", ["high_leverage_brokered", "between 0 and 1", "-0.1"]),
     ("pilot.n_trios=20", ["pilot.n_trios", "at most 13", "20"]),
     # unknown keys, plain and with +
-    ("coaching.coching_time=3", ["coaching.coching_time", "docs/parameters.md"]),
-    ("+coaching.coching_time=3", ["coaching.coching_time", "unknown"]),
+    ("coaching.coching_time=3", ["coaching.coching_time", "did you mean coaching.coaching_time?", "docs/parameters.md"]),
+    ("+coaching.coching_time=3", ["coaching.coching_time", "unknown", "did you mean coaching.coaching_time?"]),
+    ("coching=3", ["unknown parameter 'coching'", "did you mean coaching?"]),
+    # a sweep with no values
+    ("seed=range(0,0)", ["seed", "at least one value", "range(0,0)"]),
     # unknown group option
     ("strategy=grow_the_top", ["strategy must be one of", "growing_the_top", "grow_the_top"]),
     ("scenario=wales", ["scenario must be one of", "central_south_wales", "wales"]),
@@ -59,6 +62,17 @@ def test_bad_value_in_a_sweep_is_caught_before_any_job(tmp_path):
                          timeout=120)
     assert res.returncode == 2 and "nonsense" in res.stderr
     assert not (tmp_path / "sweep").exists()
+
+
+@pytest.mark.parametrize("sweep", ["seed=range(0,0)", "seed=range(5,5)"])
+def test_empty_sweep_range_is_one_sentence(tmp_path, sweep):
+    res = subprocess.run([UPCONV, "-m", sweep, "years=1", f"hydra.sweep.dir={tmp_path / 'sweep'}"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: seed must be swept over at least one value"), res.stderr
+    assert sweep.partition("=")[2] in lines[0]
+    assert "Traceback" not in res.stderr and not (tmp_path / "sweep").exists()
 
 
 def test_system_too_large_for_memory_is_refused_before_allocating(monkeypatch):

@@ -1,5 +1,5 @@
 """Every option of every config group composes (Hydra's compose API) and validates against
-the schema through ``simulation.run.cli.validated``; experiment presets hold only what differs."""
+the schema through ``simulation.params.hydra.validated``; experiment presets hold only what differs."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 import yaml
 from omegaconf import OmegaConf
 
+from simulation.params.hydra import validated
 from simulation.params.loading import CONF_DIR, available
 from simulation.params.schema import ModelConfig
-from simulation.run.cli import validated
 from simulation.run.collect import sweep_size
 from simulation.run.sweeps import compose
 

@@ -4,7 +4,7 @@ is not declared here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -16,6 +16,11 @@ from simulation.state.staff import StaffState
 from simulation.state.system import Clock, SystemState, Tally
 
 TABLES = ("staff", "schools", "links", "plan", "system", "tally")  # the state a mechanism may read or write
+FIELDS: dict[str, tuple[str, ...]] = {  # every field of every table
+    "staff": tuple(f.name for f in fields(StaffState)), "schools": tuple(f.name for f in fields(SchoolState)),
+    "links": PartnershipState.__slots__, "plan": tuple(f.name for f in fields(TermPlan)),
+    "system": tuple(f.name for f in fields(SystemState)), "tally": tuple(f.name for f in fields(Tally)),
+}
 
 
 @dataclass(slots=True)

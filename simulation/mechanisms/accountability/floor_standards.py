@@ -9,6 +9,8 @@ A school below the floor is flagged for the local authority and loses staff fast
 
 from __future__ import annotations
 
+from simulation.mechanisms.declare import mechanism
+
 
 def floor_in(schedule, year: float) -> float:
     share = 0.0
@@ -18,6 +20,7 @@ def floor_in(schedule, year: float) -> float:
     return share
 
 
+@mechanism(reads={"schools": "attainment"}, writes={"system": "below_floor floor"})
 def apply_floor(ctx) -> None:
     ctx.system.floor = floor_in(ctx.cfg.floor_schedule, ctx.calendar_year)
     ctx.system.below_floor = ctx.schools.attainment < ctx.system.floor

@@ -13,13 +13,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.mechanisms.declare import mechanism
 from simulation.state.segments import school_knowledge
 
+@mechanism(reads={"staff": "knowledge shallow"})
 def quality(ctx) -> np.ndarray:
     """True quality of teaching in each school: mean effective staff knowledge."""
     return school_knowledge(ctx.staff, ctx.schools)
 
 
+@mechanism(
+    reads={"staff": "knowledge shallow", "schools": "context reviewed_until"},
+    writes={"schools": "estimate", "system": "estimate_order"}
+)
 def estimate(ctx) -> None:
     sc, cfg = ctx.schools, ctx.cfg
     reviewed = sc.reviewed_until >= ctx.years_elapsed
@@ -29,10 +35,12 @@ def estimate(ctx) -> None:
     ctx.system.estimate_order = np.argsort(sc.estimate)  # weakest first; used by every targeting rule
 
 
+@mechanism(writes={"schools": "reviewed_until"})
 def review(ctx, schools: np.ndarray) -> None:
     ctx.schools.reviewed_until[schools] = ctx.years_elapsed + ctx.cfg.information.review_valid_years
 
 
+@mechanism(writes={"schools": "reviewed_until"})
 def review_with_spare_days(ctx, days: float) -> float:
     """Officers spend days left over on school reviews, least recently reviewed first."""
     sc = ctx.schools

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import Grade
 from simulation.state.segments import school_knowledge
 
 
+@mechanism(reads={"staff": "knowledge shallow", "schools": "context", "system": "grade_boundaries"})
 def judge(ctx, schools: np.ndarray) -> np.ndarray:
     return _grade(ctx, _seen(ctx, schools))
 
@@ -40,6 +42,10 @@ def initial_boundaries(shares: list[float], seen: np.ndarray) -> np.ndarray:
     return np.quantile(seen, np.cumsum([inadequate, ri, good]))
 
 
+@mechanism(
+    reads={"staff": "knowledge shallow", "schools": "context leadership"},
+    writes={"schools": "grade next_inspection special_measures", "system": "grade_boundaries"}
+)
 def first_inspections(ctx) -> None:
     """Every school is judged once; the first boundaries are placed on these judgements, so the
     starting grade stock is the configured one whatever the inspection noise."""
@@ -52,6 +58,10 @@ def first_inspections(ctx) -> None:
     sc.next_inspection = ctx.rng.random(sc.n) * cycle  # stagger the cycle
 
 
+@mechanism(
+    reads={"staff": "knowledge shallow", "schools": "context leadership", "system": "grade_boundaries"},
+    writes={"schools": "grade next_inspection special_measures", "tally": "inspection_log"}
+)
 def inspect(ctx) -> None:
     sc = ctx.schools
     due = np.flatnonzero(sc.next_inspection <= ctx.years_elapsed)
@@ -72,12 +82,14 @@ def _record(ctx, schools: np.ndarray, grades: np.ndarray) -> None:
     sc.special_measures[schools] = (grades == Grade.inadequate) & weak_leadership
 
 
+@mechanism(writes={"system": "framework_revisions grade_boundaries"})
 def revise_framework(ctx) -> None:
     """Each revision raises every boundary: 'outstanding' means more than it did."""
     ctx.system.grade_boundaries = ctx.system.grade_boundaries + ctx.cfg.inspection.bar_rise
     ctx.system.framework_revisions += 1
 
 
+@mechanism(reads={"tally": "inspection_log"})
 def transition_rates(ctx) -> dict[str, float]:
     """Share of outstanding schools no longer outstanding at the next inspection, and share of
     inadequate schools reaching good or better (compare: 55% and 20% in England)."""

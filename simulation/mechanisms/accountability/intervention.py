@@ -16,8 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.mechanisms.between_schools.brokering import has_room, link, willing_supporters
+from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import PartnershipType as PT
 
+@mechanism(reads={"schools": "estimate grade intervened_until special_measures", "system": "below_floor"})
 def candidates(ctx) -> np.ndarray:
     sc = ctx.schools
     eligible = (sc.intervened_until < ctx.years_elapsed) & (sc.special_measures | (ctx.system.below_floor & (sc.grade >= 3)))
@@ -26,6 +28,7 @@ def candidates(ctx) -> np.ndarray:
     return idx[np.lexsort((sc.estimate[idx], ~sc.special_measures[idx]))]
 
 
+@mechanism(reads={"schools": "intervened_until"})
 def ongoing_cost(ctx) -> float:
     """Officer days this step for interventions still running (each lasts a year)."""
     sc, cfg = ctx.schools, ctx.cfg.intervention
@@ -33,6 +36,12 @@ def ongoing_cost(ctx) -> float:
     return float(running.sum()) * cfg.days_per_intervention * ctx.dt / cfg.engagement_years
 
 
+@mechanism(
+    reads={"schools": "estimate grade moral_capital sig special_measures x y",
+           "system": "below_floor estimate_order"},
+    writes={"schools": "asked_until intervened_until leadership", "links": "*",
+            "tally": "interventions officer_days_used"}
+)
 def intervene(ctx, officer_days: float) -> float:
     """Keep running interventions going and start new ones while officer days allow; returns days used."""
     cfg, sc = ctx.cfg.intervention, ctx.schools

@@ -23,15 +23,18 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import BrokeringMode as BM
 from simulation.params.schema import PartnershipType as PT
 
 
 
+@mechanism(reads={"links": "a active b"})
 def has_room(ctx) -> np.ndarray:
     return ctx.links.degree(ctx.schools.n) < ctx.cfg.partnership.max_partnerships
 
 
+@mechanism(reads={"schools": "estimate sig x y", "system": "estimate_order"})
 def choose(ctx, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.ndarray:
     """A partner for each seeker (or -1), each candidate used at most once."""
     partner = np.full(seekers.size, -1, dtype=np.int64)
@@ -124,6 +127,7 @@ def _any_choice(free: np.ndarray, candidates: np.ndarray, seekers: np.ndarray) -
     return n_free > 1 or (n_free == 1 and not np.all(candidates[free][0] == seekers))
 
 
+@mechanism()
 def leverage_draw(ctx, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
     cfg = ctx.cfg.partnership
     p = cfg.high_leverage_brokered if brokered else cfg.high_leverage_self_selected
@@ -132,6 +136,7 @@ def leverage_draw(ctx, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
     return ctx.rng.random(n) < p
 
 
+@mechanism(reads={"schools": "estimate"}, writes={"links": "*", "tally": "officer_days_used"})
 def link(ctx, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facilitated: bool,
          group: np.ndarray | None = None, funded: bool = False, until: float = np.inf) -> np.ndarray:
     """Create partnerships ``a``-``b`` (``a`` supports ``b`` for support links)."""
@@ -175,6 +180,7 @@ def _admissible(ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return keep
 
 
+@mechanism(reads={"schools": "moral_capital"}, writes={"schools": "asked_until"})
 def willing_supporters(ctx, candidates: np.ndarray) -> np.ndarray:
     """Strong schools asked to support agree with probability equal to their moral capital."""
     sc = ctx.schools
@@ -184,6 +190,10 @@ def willing_supporters(ctx, candidates: np.ndarray) -> np.ndarray:
     return candidates[agree]
 
 
+@mechanism(
+    reads={"schools": "estimate moral_capital sig x y", "system": "estimate_order"},
+    writes={"schools": "asked_until", "links": "*", "tally": "officer_days_used"}
+)
 def broker_support(ctx, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, facilitated: bool) -> int:
     """Ask strong schools to support weaker ones; returns the partnerships created (budget-funded)."""
     willing = willing_supporters(ctx, suppliers)
@@ -193,6 +203,10 @@ def broker_support(ctx, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, 
     return rows.size
 
 
+@mechanism(
+    reads={"schools": "estimate sig x y", "system": "estimate_order"},
+    writes={"links": "*", "tally": "officer_days_used"}
+)
 def broker_networks(ctx, members: np.ndarray, n_groups: int, mode: BM, facilitated: bool) -> int:
     """Form ``n_groups`` networks (trios by default) among ``members``; returns links created."""
     size = ctx.cfg.partnership.network_size
@@ -221,6 +235,10 @@ def broker_networks(ctx, members: np.ndarray, n_groups: int, mode: BM, facilitat
     return rows.size
 
 
+@mechanism(
+    reads={"schools": "estimate sig x y", "system": "estimate_order"},
+    writes={"links": "*", "tally": "own_staff_days"}
+)
 def spontaneous_collaboration(ctx) -> None:
     """Schools form self-selected collaboratives at a low rate and pay for them themselves."""
     cfg = ctx.cfg.partnership
@@ -232,6 +250,10 @@ def spontaneous_collaboration(ctx) -> None:
     ctx.tally.own_staff_days += 2 * cfg.days_per_term * rows.size
 
 
+@mechanism(
+    reads={"schools": "estimate grade moral_capital sig x y", "system": "estimate_order"},
+    writes={"links": "*", "tally": "own_staff_days"}
+)
 def spontaneous_support(ctx) -> None:
     """Willing outstanding schools offer support unasked, to a weaker school nearby."""
     sc, mc = ctx.schools, ctx.cfg.moral_capital
@@ -246,6 +268,7 @@ def spontaneous_support(ctx) -> None:
     ctx.tally.own_staff_days += 2 * ctx.cfg.partnership.days_per_term * rows.size
 
 
+@mechanism(reads={"schools": "estimate secondary"}, writes={"schools": "sig"})
 def assign_sigs(ctx) -> None:
     """Mixed school improvement groups: each phase sorted by estimate and dealt round-robin."""
     sc, cfg = ctx.schools, ctx.cfg.sig

@@ -16,11 +16,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import PartnershipType as PT
 from simulation.state.segments import of_types
 
 
 
+@mechanism(reads={"links": "a active b ptype", "plan": "innovation_days"})
 def attempt_rate(ctx) -> np.ndarray:
     cfg, sc = ctx.cfg.innovation, ctx.schools
     days = ctx.plan.innovation_days / ctx.dt
@@ -34,6 +36,10 @@ def attempt_rate(ctx) -> np.ndarray:
     return rate + cfg.network_boost * cfg.base_rate * networked
 
 
+@mechanism(
+    reads={"staff": "expert", "schools": "km_capacity", "links": "a active b ptype", "plan": "innovation_days"},
+    writes={"staff": "knowledge", "tally": "innovations_adopted innovations_harmful"}
+)
 def innovate(ctx) -> None:
     cfg, sc = ctx.cfg.innovation, ctx.schools
     p = 1 - np.exp(-attempt_rate(ctx) * ctx.dt)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import PartnershipType as PT
 
 
+@mechanism(reads={"links": "a active ptype"})
 def supporting(ctx) -> np.ndarray:
     """Schools currently releasing staff to support another school."""
     links = ctx.links
@@ -28,6 +30,7 @@ def supporting(ctx) -> np.ndarray:
     return out
 
 
+@mechanism(reads={"schools": "grade region", "links": "a active ptype"}, writes={"schools": "moral_capital"})
 def role_model(ctx) -> None:
     sc, cfg, dt = ctx.schools, ctx.cfg.moral_capital, ctx.dt
     strong = sc.grade <= 2

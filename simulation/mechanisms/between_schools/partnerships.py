@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulation.mechanisms.declare import mechanism
 from simulation.mechanisms.within_school.absorption import uptake
 from simulation.params.schema import PartnershipType as PT
 from simulation.state.segments import clip01, of_types, top_per_school
@@ -32,10 +33,12 @@ RESEARCH_TYPES = (PT.network, PT.peer_review, PT.trio)
 DIRECTED_TYPES = (PT.support,)
 
 
+@mechanism(reads={"links": "age"})
 def maturity(ctx, rows: np.ndarray) -> np.ndarray:
     return 1.0 - np.exp(-ctx.links.age[rows] / ctx.cfg.partnership.maturity_years)
 
 
+@mechanism(reads={"links": "age depth facilitated high_leverage"})
 def strength(ctx, rows: np.ndarray) -> np.ndarray:
     """Share of the gap to the partner's practice closed this step, before the receiver's uptake."""
     cfg, links = ctx.cfg.partnership, ctx.links
@@ -45,6 +48,11 @@ def strength(ctx, rows: np.ndarray) -> np.ndarray:
     return cfg.transfer_rate * time * ctx.dt * maturity(ctx, rows) * links.depth[rows] * leverage * facilitation
 
 
+@mechanism(
+    reads={"staff": "expert", "schools": "km_capacity", "links": "a active b facilitated high_leverage ptype",
+           "system": "frontier"},
+    writes={"staff": "knowledge shallow", "links": "age depth", "plan": "external_gain released"}
+)
 def exchange(ctx) -> None:
     """Knowledge flows along every live partnership for one step."""
     links = ctx.links
@@ -111,6 +119,7 @@ def _mature(ctx, rows: np.ndarray) -> None:
     links.depth[rows] += cfg.depth_growth * ctx.dt * (cap - links.depth[rows])
 
 
+@mechanism(reads={"links": "a active age b"})
 def maturity_by_school(ctx) -> np.ndarray:
     """Maturity of each school's most mature live partnership (0 when it has none)."""
     links = ctx.links
@@ -118,6 +127,7 @@ def maturity_by_school(ctx) -> np.ndarray:
     return max_per_school_kernel(links.a[rows], links.b[rows], maturity(ctx, rows), ctx.schools.n)
 
 
+@mechanism(reads={"links": "brokered until"}, writes={"links": "active"})
 def lapse(ctx) -> None:
     """Fixed-term partnerships end on time; self-selected ones lapse at a constant rate;
     brokered ones otherwise end only when monitoring finds them idle."""
@@ -130,6 +140,7 @@ def lapse(ctx) -> None:
     links.end(rows[ctx.rng.random(rows.size) < p])
 
 
+@mechanism(reads={"staff": "knowledge"}, writes={"staff": "expert"})
 def mark_experts(ctx) -> None:
     """The top ``expert_share`` of each school's staff by knowledge (at least one) are its
     experts, the practice it shares with partners (re-marked every school year)."""
@@ -138,6 +149,7 @@ def mark_experts(ctx) -> None:
     top_per_school(staff.knowledge, schools.start, count, staff.expert)
 
 
+@mechanism(reads={"staff": "expert knowledge"})
 def expert_knowledge(ctx) -> np.ndarray:
     """Mean deep knowledge of each school's experts."""
     return expert_mean_kernel(ctx.staff.knowledge, ctx.staff.expert, ctx.schools.start)

@@ -18,10 +18,12 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.mechanisms.between_schools.brokering import link
+from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import Grade
 from simulation.params.schema import PartnershipType as PT
 
 
+@mechanism(reads={"schools": "grade pupils", "system": "yearly_attainment"})
 def eligible(ctx) -> np.ndarray:
     """Outstanding schools above the mean attainment in each of the last two years."""
     sc = ctx.schools
@@ -31,6 +33,10 @@ def eligible(ctx) -> np.ndarray:
     return np.flatnonzero((sc.grade == Grade.outstanding) & above[0] & above[1])
 
 
+@mechanism(
+    reads={"schools": "estimate grade pupils x", "system": "yearly_attainment"},
+    writes={"schools": "pilot", "links": "*", "system": "pilot_started", "tally": "officer_days_used"}
+)
 def start_pilot(ctx) -> None:
     cfg = ctx.cfg.pilot
     if cfg.n_trios == 0 or ctx.system.pilot_started or ctx.years_elapsed + 1e-9 < cfg.start_after_years:
@@ -59,12 +65,17 @@ def start_pilot(ctx) -> None:
     sc.pilot[trios.ravel()] = True
 
 
+@mechanism(
+    reads={"schools": "estimate grade pupils x", "system": "yearly_attainment"},
+    writes={"schools": "pilot", "links": "*", "system": "pilot_started", "tally": "officer_days_used own_staff_days"}
+)
 def run_pilot(ctx) -> None:
     """Start the pilot when it is due; its schools' own days count every term it runs."""
     start_pilot(ctx)
     ctx.tally.own_staff_days += pilot_days(ctx)
 
 
+@mechanism(reads={"schools": "pilot"})
 def pilot_days(ctx) -> float:
     """Own staff days the pilot schools spend this step."""
     if not ctx.schools.pilot.any():

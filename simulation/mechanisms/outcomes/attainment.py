@@ -16,10 +16,16 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtr
 
+from simulation.mechanisms.declare import mechanism
 from simulation.state.segments import posts_of, segment_mean
 from simulation.mechanisms.within_school.turnover import entrant_level
 
 
+@mechanism(
+    reads={"staff": "expert knowledge shallow", "schools": "context", "plan": "released",
+           "system": "benchmark initial_entrant_level initial_mean_knowledge pupil_sigma"},
+    writes={"schools": "attainment"}
+)
 def update_attainment(ctx) -> None:
     """attainment_s = mean over the school's teachers of Phi((k + context_s + cohort_s - benchmark) / sigma)."""
     st, sc = ctx.staff, ctx.schools

@@ -16,10 +16,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulation.mechanisms.declare import mechanism
 from simulation.state.segments import clip01
 
 
 
+@mechanism()
 def uptake(ctx, km: np.ndarray) -> np.ndarray:
     """Share of offered external knowledge a school can take in (1 when not overwhelmed)."""
     thr = ctx.cfg.absorption.overwhelm_threshold
@@ -28,6 +30,7 @@ def uptake(ctx, km: np.ndarray) -> np.ndarray:
     return np.clip(km / thr, 0.0, 1.0)
 
 
+@mechanism(reads={"schools": "km_capacity"}, writes={"staff": "knowledge shallow"})
 def take_in(ctx, gain: np.ndarray) -> None:
     """Add external knowledge gains (one per post): deep in proportion to capacity, the rest shallow.
 
@@ -41,6 +44,7 @@ def take_in(ctx, gain: np.ndarray) -> None:
     st.shallow += km
 
 
+@mechanism(reads={"schools": "km_capacity", "system": "frontier"}, writes={"staff": "knowledge shallow"})
 def consolidate(ctx) -> None:
     """Shallow knowledge fades (at ``shallow_decay``) or, in a school that manages knowledge,
     becomes deep (at ``consolidation * km``); knowledge plus shallow stays within the frontier."""

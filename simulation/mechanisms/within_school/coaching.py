@@ -17,13 +17,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulation.mechanisms.declare import mechanism
 from simulation.state.segments import clip01, posts_of, school_sum, segments_of, top_per_school
 
 
+@mechanism()
 def coaches_needed(ctx) -> np.ndarray:
     return np.maximum(1, np.round(ctx.cfg.coaching.coach_share * ctx.schools.n_staff)).astype(np.int64)
 
 
+@mechanism(reads={"staff": "coach trained"})
 def full_cost(ctx) -> np.ndarray:
     """Staff days per term each school needs for coaching at the configured intensity."""
     cfg, st, sc = ctx.cfg.coaching, ctx.staff, ctx.schools
@@ -33,6 +36,7 @@ def full_cost(ctx) -> np.ndarray:
     return cfg.coaching_time * ctx.dt * mentees + cfg.coach_training_days * untrained
 
 
+@mechanism(reads={"staff": "knowledge shallow"}, writes={"staff": "coach"})
 def identify_coaches(ctx, schools: np.ndarray) -> None:
     """Pick each school's coaches from noisy outcome data: the relatively better staff."""
     st, sc, cfg = ctx.staff, ctx.schools, ctx.cfg.coaching
@@ -45,6 +49,11 @@ def identify_coaches(ctx, schools: np.ndarray) -> None:
     st.coach[posts] = chosen
 
 
+@mechanism(
+    reads={"staff": "shallow", "schools": "km_floor leadership", "plan": "coaching_days"},
+    writes={"staff": "coach knowledge trained", "schools": "km_capacity", "plan": "coaching_intensity",
+            "tally": "coaching_gain"}
+)
 def coach(ctx) -> None:
     """Coaches coach mentees in every school that has coaching days this term."""
     st, sc = ctx.staff, ctx.schools

@@ -16,7 +16,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulation.mechanisms.declare import mechanism
 
+
+@mechanism(reads={"system": "frontier"}, writes={"staff": "base experience knowledge"})
 def learn_from_experience(ctx) -> None:
     """gain = experience_gain * exp(-experience / experience_decay_years) * dt, to knowledge and
     habit alike, neither beyond the frontier."""
@@ -27,6 +30,7 @@ def learn_from_experience(ctx) -> None:
                   ctx.dt, cfg.experience_gain)
 
 
+@mechanism(reads={"schools": "km_capacity"}, writes={"staff": "base knowledge"})
 def drift(ctx) -> None:
     """Unrefreshed knowledge decays toward habit; strong knowledge management embeds it into habit:
     base += embedding_rate * km * dt * max(knowledge - base, 0), then
@@ -36,6 +40,7 @@ def drift(ctx) -> None:
                   ctx.cfg.staff.drift)
 
 
+@mechanism(reads={"staff": "knowledge"}, writes={"system": "frontier"})
 def update_frontier(ctx) -> float:
     """The frontier is the best knowledge anyone holds; only innovation can raise it."""
     ctx.system.frontier = max(ctx.system.frontier, float(ctx.staff.knowledge.max(initial=ctx.system.frontier)))

@@ -14,8 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.mechanisms.between_schools.partnerships import maturity_by_school
+from simulation.mechanisms.declare import mechanism
 
 
+@mechanism(writes={"schools": "leadership"})
 def change_heads(ctx) -> None:
     sc, cfg = ctx.schools, ctx.cfg.leadership
     p = 1 - (1 - cfg.head_turnover) ** ctx.dt
@@ -23,6 +25,7 @@ def change_heads(ctx) -> None:
     sc.leadership[new] = np.clip(ctx.rng.normal(cfg.initial_mean, cfg.initial_sd, new.size), cfg.lowest, cfg.highest)
 
 
+@mechanism(reads={"links": "a active age b"}, writes={"schools": "leadership"})
 def grow_leaders(ctx) -> None:
     sc, cfg = ctx.schools, ctx.cfg.leadership
     mature = maturity_by_school(ctx)

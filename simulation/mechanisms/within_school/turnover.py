@@ -16,10 +16,14 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.between_schools.partnerships import maturity_by_school
+from simulation.mechanisms.declare import mechanism
 from simulation.state.segments import mean_knowledge
 
 
 
+@mechanism(
+    reads={"staff": "experience", "schools": "special_measures", "links": "a active age b", "system": "below_floor"}
+)
 def leaving_hazard(ctx) -> np.ndarray:
     """Annual leaving hazard of every post holder."""
     return _hazard_by_career_stage(ctx)[career_stage(ctx.staff.experience), ctx.staff.school]
@@ -40,6 +44,11 @@ def _hazard_by_career_stage(ctx) -> np.ndarray:
     return np.clip(stage[:, None] * school_factor[None, :], 0, 1)
 
 
+@mechanism(
+    reads={"schools": "pull special_measures", "links": "a active age b",
+           "system": "below_floor frontier initial_entrant_level initial_mean_knowledge"},
+    writes={"staff": "base coach experience expert knowledge shallow trained", "tally": "leavers_total"}
+)
 def turnover(ctx) -> np.ndarray:
     """Teachers leave and posts are refilled; returns the posts that changed hands."""
     st = ctx.staff
@@ -51,11 +60,16 @@ def turnover(ctx) -> np.ndarray:
     return leavers
 
 
+@mechanism(reads={"staff": "knowledge shallow", "system": "initial_entrant_level initial_mean_knowledge"})
 def entrant_level(ctx) -> float:
     cfg = ctx.cfg.staff
     return ctx.system.initial_entrant_level + cfg.entrant_shift + cfg.entrant_tracking * (mean_knowledge(ctx.staff) - ctx.system.initial_mean_knowledge)
 
 
+@mechanism(
+    reads={"schools": "pull", "system": "frontier initial_entrant_level initial_mean_knowledge"},
+    writes={"staff": "base coach experience expert knowledge shallow trained"}
+)
 def recruit(ctx, posts: np.ndarray) -> None:
     if posts.size == 0:
         return

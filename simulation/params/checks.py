@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from simulation.params.enums import PartnershipType
+
 SEED_MAX = 2**63 - 1
 
 
@@ -61,6 +63,21 @@ def validate(cfg) -> None:
         if pupils < ratio:
             raise ConfigError(f"system.pupils_{phase}={pupils} with system.pupils_per_teacher_{phase}={ratio} gives "
                               "fewer staff than schools; pupils per school must be at least the pupils per teacher.")
+    n_types = len(PartnershipType)
+    for key in ("initial_depth", "depth_cap"):
+        values = getattr(cfg.partnership, key)
+        if len(values) != n_types:
+            raise ConfigError(f"partnership.{key} must have {n_types} entries, one per partnership type "
+                              f"({', '.join(t.name for t in PartnershipType)}); got {values}.")
+    if any(a > b for a, b in zip(cfg.partnership.initial_depth, cfg.partnership.depth_cap)):
+        raise ConfigError("partnership.initial_depth must not exceed partnership.depth_cap for any type; got "
+                          f"{cfg.partnership.initial_depth} and {cfg.partnership.depth_cap}.")
+    if len(cfg.coaching.initial_km_shape) != 2:
+        raise ConfigError(f"coaching.initial_km_shape must be two Beta shape parameters [a, b]; got "
+                          f"{cfg.coaching.initial_km_shape}.")
+    if cfg.leadership.lowest > cfg.leadership.highest:
+        raise ConfigError(f"leadership.lowest must not exceed leadership.highest; got {cfg.leadership.lowest} and "
+                          f"{cfg.leadership.highest}.")
     years = [step.year for step in cfg.floor_schedule]
     if any(b <= a for a, b in zip(years, years[1:])):
         raise ConfigError(f"floor_schedule years must be strictly increasing; got {years}.")

@@ -2,6 +2,8 @@
 
 import itertools
 
+import numpy as np
+
 import pytest
 
 from simulation import ConfigError, ModelConfig, SchoolSystem
@@ -97,3 +99,31 @@ def test_every_scenario_and_strategy_builds_and_runs(scenario, strategy):
     m.run_years(1)
     assert m.schools.n == 60 and len(m.metrics()) == m.cfg.steps_per_year + 1
     assert m.metrics()["year"].iloc[0] == m.cfg.start_year
+
+
+@pytest.mark.parametrize("override, fragment", [
+    ({"partnership__initial_depth": [0.3, 0.5]}, "partnership.initial_depth must have 7 entries"),
+    ({"partnership__depth_cap": [0.1] * 7}, "initial_depth must not exceed partnership.depth_cap"),
+    ({"coaching__initial_km_shape": [2.0]}, "coaching.initial_km_shape must be two Beta shape"),
+    ({"leadership__lowest": 0.9, "leadership__highest": 0.5}, "leadership.lowest must not exceed"),
+    ({"inspection__cycle_jitter": 0.95}, "inspection.cycle_jitter must be between 0 and 0.9"),
+])
+def test_former_constants_are_checked_like_every_parameter(override, fragment):
+    with pytest.raises(ConfigError, match=fragment.replace(".", r"\.")):
+        load_config("teaching", "status_quo", **override)
+
+
+@pytest.mark.parametrize("strategy, override", [
+    ("upwards_convergence", {"partnership__terms_per_year": 2}),
+    ("status_quo", {"cpd__half_days": 2.0}),
+    ("upwards_convergence", {"staff__embedding_rate": 0.0}),
+    ("upwards_convergence", {"partnership__similarity_scale": 1.0}),
+])
+def test_former_constants_change_behaviour(strategy, override):
+    """Parameters that were module constants act: changing one changes a run."""
+    runs = []
+    for kw in ({}, override):
+        model = SchoolSystem(rng=1, strategy=strategy, **kw)
+        model.run_years(3)
+        runs.append(model.staff.knowledge.copy())
+    assert not np.array_equal(*runs), override

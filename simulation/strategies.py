@@ -32,6 +32,7 @@ from simulation.mechanisms.between_schools import brokering
 from simulation.mechanisms.within_school import coaching
 from simulation.params.schema import PartnershipType as PT
 from simulation.params.schema import StrategyName, Targeting
+from simulation.state import Context
 from simulation.state.segments import of_types
 
 LEVERS = ("internal_coaching", "school_support", "external_networks", "innovation")
@@ -76,12 +77,12 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
 )}
 
 
-def budget_per_step(ctx) -> float:
+def budget_per_step(ctx: Context) -> float:
     cfg = ctx.cfg.strategy
     return cfg.budget_days_per_school * ctx.schools.n * ctx.dt
 
 
-def allocate(ctx) -> dict[str, float]:
+def allocate(ctx: Context) -> dict[str, float]:
     """Spend this step's budget across the levers; returns staff days per lever."""
     cfg = ctx.cfg.strategy
     budget = budget_per_step(ctx)
@@ -102,23 +103,23 @@ def allocate(ctx) -> dict[str, float]:
     return spent
 
 
-def _target_count(ctx) -> int:
+def _target_count(ctx: Context) -> int:
     return max(1, int(round(ctx.cfg.strategy.target_share * ctx.schools.n)))
 
 
-def weakest(ctx) -> np.ndarray:
+def weakest(ctx: Context) -> np.ndarray:
     return ctx.system.estimate_order[: _target_count(ctx)]
 
 
-def strongest(ctx) -> np.ndarray:
+def strongest(ctx: Context) -> np.ndarray:
     return ctx.system.estimate_order[::-1][: _target_count(ctx)]
 
 
-def ready(ctx, schools: np.ndarray) -> np.ndarray:
+def ready(ctx: Context, schools: np.ndarray) -> np.ndarray:
     return ctx.schools.km_capacity[schools] >= ctx.cfg.strategy.readiness_threshold
 
 
-def coaching_targets(ctx) -> np.ndarray:
+def coaching_targets(ctx: Context) -> np.ndarray:
     t = ctx.cfg.strategy.targeting
     if t == Targeting.weakest:
         return weakest(ctx)
@@ -130,7 +131,7 @@ def coaching_targets(ctx) -> np.ndarray:
     return everyone
 
 
-def support_receivers(ctx) -> np.ndarray:
+def support_receivers(ctx: Context) -> np.ndarray:
     t = ctx.cfg.strategy.targeting
     receivers = weakest(ctx)
     if t == Targeting.readiness:
@@ -138,7 +139,7 @@ def support_receivers(ctx) -> np.ndarray:
     return receivers
 
 
-def network_members(ctx) -> np.ndarray:
+def network_members(ctx: Context) -> np.ndarray:
     t = ctx.cfg.strategy.targeting
     members = strongest(ctx) if t != Targeting.all else ctx.system.estimate_order[::-1]
     if t == Targeting.readiness:
@@ -146,7 +147,7 @@ def network_members(ctx) -> np.ndarray:
     return members
 
 
-def _spend_coaching(ctx, days: float, already: float) -> float:
+def _spend_coaching(ctx: Context, days: float, already: float) -> float:
     """Fund coaching school by school in priority order; the last school may get part."""
     targets = coaching_targets(ctx)
     need = np.maximum(coaching.full_cost(ctx)[targets] - ctx.plan.coaching_days[targets], 0.0)
@@ -156,24 +157,24 @@ def _spend_coaching(ctx, days: float, already: float) -> float:
     return float(give.sum())
 
 
-def _funded_rows(ctx, types) -> np.ndarray:
+def _funded_rows(ctx: Context, types) -> np.ndarray:
     links = ctx.links
     rows = links.live()
     return rows[links.funded[rows] & of_types(links.ptype[rows], types)]
 
 
-def _link_cost(ctx) -> float:
+def _link_cost(ctx: Context) -> float:
     """Staff days one partnership costs per step: both schools' days."""
     return 2 * ctx.cfg.partnership.days_per_term * ctx.cfg.partnership.terms_per_year * ctx.dt
 
 
-def _affordable(ctx, days: float, cost: float) -> int:
+def _affordable(ctx: Context, days: float, cost: float) -> int:
     """How many partnerships the days pay for (never more than the system could hold)."""
     most = ctx.schools.n * ctx.cfg.partnership.max_partnerships
     return most if days >= cost * most else int(days // cost)
 
 
-def _spend_support(ctx, days: float, already: float) -> float:
+def _spend_support(ctx: Context, days: float, already: float) -> float:
     cfg = ctx.cfg.strategy
     cost = _link_cost(ctx)
     if cost <= 0:
@@ -197,7 +198,7 @@ def _spend_support(ctx, days: float, already: float) -> float:
     return max(0.0, n * cost - already)
 
 
-def _spend_networks(ctx, days: float, already: float) -> float:
+def _spend_networks(ctx: Context, days: float, already: float) -> float:
     cfg = ctx.cfg.strategy
     size = ctx.cfg.partnership.network_size
     per_group = size * (size - 1) // 2
@@ -223,7 +224,7 @@ def _spend_networks(ctx, days: float, already: float) -> float:
     return max(0.0, rows.size * cost - already)
 
 
-def _spend_innovation(ctx, days: float, already: float) -> float:
+def _spend_innovation(ctx: Context, days: float, already: float) -> float:
     targets = network_members(ctx)
     if targets.size == 0 or days <= 0:
         return 0.0
@@ -233,7 +234,7 @@ def _spend_innovation(ctx, days: float, already: float) -> float:
     return float(give.sum())
 
 
-def _spend_cpd(ctx, days: float) -> None:
+def _spend_cpd(ctx: Context, days: float) -> None:
     sc = ctx.schools
     ctx.plan.cpd_days = days * sc.n_staff / sc.n_staff.sum()
 

@@ -134,8 +134,10 @@ def test_mechanisms_take_a_context_never_the_model():
         module = importlib.import_module(path)
         for name, fn in vars(module).items():
             if inspect.isfunction(fn) and fn.__module__ == module.__name__:
-                params = list(inspect.signature(fn).parameters)
+                params = inspect.signature(fn).parameters
                 assert "model" not in params, f"{path}.{name} takes the model; mechanisms take ctx"
+                if "ctx" in params:
+                    assert params["ctx"].annotation == "Context", f"{path}.{name}: ctx is not typed as Context"
 
 
 def test_the_rule_catches_an_upward_import(tmp_path):

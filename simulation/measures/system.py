@@ -15,6 +15,7 @@ import numpy as np
 
 from simulation.mechanisms.between_schools.moral_capital import supporting
 from simulation.measures.registry import METRICS
+from simulation.state import Context
 from simulation.state.segments import mean_knowledge, school_knowledge
 from simulation.params.schema import Grade
 
@@ -35,7 +36,7 @@ def _weighted_sd(values: np.ndarray, weights: np.ndarray) -> float:
     return float(np.sqrt(np.sum(weights * deviation**2) / (total - np.sum(weights**2) / total)))
 
 
-def system_metrics(ctx) -> dict[str, float]:
+def system_metrics(ctx: Context) -> dict[str, float]:
     sc = ctx.schools
     att, w = sc.attainment, sc.pupils.astype(float)
     top_n = max(1, int(np.ceil(0.1 * sc.n)))
@@ -76,7 +77,7 @@ def model_reporters() -> dict:
     return {name: (lambda m, n=name: m.current_metrics[n]) for name in METRICS}
 
 
-def school_panel(ctx) -> dict[str, np.ndarray]:
+def school_panel(ctx: Context) -> dict[str, np.ndarray]:
     sc = ctx.schools
     return {
         "school": np.arange(sc.n), "attainment": sc.attainment.copy(), "grade": sc.grade.copy(),

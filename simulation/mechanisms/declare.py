@@ -6,9 +6,9 @@ the state it writes, next to its rule::
     def coach(ctx): ...
 
 Names are ``table.field`` of :mod:`simulation.state` (tables: staff, schools, links, plan,
-system, tally); ``"*"`` names every field of a table (creating partnerships writes them all). A table's layout (``staff.school``, ``schools.start``, ``schools.n_staff``,
-``n``), the configuration, the generator and the clock are free to read and never written by
-a mechanism. A declaration covers everything the function does, including what it calls.
+system, tally); ``"*"`` names every field of a table (creating partnerships writes them all).
+A table's layout (``staff.school``, ``schools.start``, ``schools.n_staff``, ``n``), the
+configuration, the generator and the clock are free to read and never written by a mechanism. A declaration covers everything the function does, including what it calls.
 :func:`footprint` records what a call actually touched; the state-declaration test runs every
 declared function through it and fails on anything undeclared, and docs/architecture.md is
 generated from the declarations.

@@ -1,4 +1,4 @@
-"""simulation.mechanisms.kernels: each compiled loop gives exactly what the NumPy expression it replaces gives."""
+"""Every compiled kernel (the `*_kernel` functions of the mechanism modules and the segment kernels of simulation.state.segments) gives exactly what the NumPy expression it replaces gives."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ A school below the floor is flagged for the local authority and loses staff fast
 from __future__ import annotations
 
 from simulation.mechanisms.declare import mechanism
+from simulation.state import Context
 
 
 def floor_in(schedule, year: float) -> float:
@@ -21,6 +22,6 @@ def floor_in(schedule, year: float) -> float:
 
 
 @mechanism(reads={"schools": "attainment"}, writes={"system": "below_floor floor"})
-def apply_floor(ctx) -> None:
+def apply_floor(ctx: Context) -> None:
     ctx.system.floor = floor_in(ctx.cfg.floor_schedule, ctx.calendar_year)
     ctx.system.below_floor = ctx.schools.attainment < ctx.system.floor

@@ -14,10 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.mechanisms.declare import mechanism
+from simulation.state import Context
 from simulation.state.segments import school_knowledge
 
 @mechanism(reads={"staff": "knowledge shallow"})
-def quality(ctx) -> np.ndarray:
+def quality(ctx: Context) -> np.ndarray:
     """True quality of teaching in each school: mean effective staff knowledge."""
     return school_knowledge(ctx.staff, ctx.schools)
 
@@ -26,7 +27,7 @@ def quality(ctx) -> np.ndarray:
     reads={"staff": "knowledge shallow", "schools": "context reviewed_until"},
     writes={"schools": "estimate", "system": "estimate_order"}
 )
-def estimate(ctx) -> None:
+def estimate(ctx: Context) -> None:
     sc, cfg = ctx.schools, ctx.cfg
     reviewed = sc.reviewed_until >= ctx.years_elapsed
     noise = np.where(reviewed, cfg.information.review_noise, cfg.information.data_noise)
@@ -36,12 +37,12 @@ def estimate(ctx) -> None:
 
 
 @mechanism(writes={"schools": "reviewed_until"})
-def review(ctx, schools: np.ndarray) -> None:
+def review(ctx: Context, schools: np.ndarray) -> None:
     ctx.schools.reviewed_until[schools] = ctx.years_elapsed + ctx.cfg.information.review_valid_years
 
 
 @mechanism(writes={"schools": "reviewed_until"})
-def review_with_spare_days(ctx, days: float) -> float:
+def review_with_spare_days(ctx: Context, days: float) -> float:
     """Officers spend days left over on school reviews, least recently reviewed first."""
     sc = ctx.schools
     per_review = ctx.cfg.information.review_officer_days

@@ -16,22 +16,23 @@ import numpy as np
 
 from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import Grade
+from simulation.state import Context
 from simulation.state.segments import school_knowledge
 
 
 @mechanism(reads={"staff": "knowledge shallow", "schools": "context", "system": "grade_boundaries"})
-def judge(ctx, schools: np.ndarray) -> np.ndarray:
+def judge(ctx: Context, schools: np.ndarray) -> np.ndarray:
     return _grade(ctx, _seen(ctx, schools))
 
 
-def _seen(ctx, schools: np.ndarray) -> np.ndarray:
+def _seen(ctx: Context, schools: np.ndarray) -> np.ndarray:
     """What an inspection sees: teaching quality, part of the intake context, and noise."""
     cfg = ctx.cfg.inspection
     seen = school_knowledge(ctx.staff, ctx.schools, schools) + cfg.context_bias * ctx.schools.context[schools]
     return seen + ctx.rng.normal(0, cfg.noise, schools.size)
 
 
-def _grade(ctx, seen: np.ndarray) -> np.ndarray:
+def _grade(ctx: Context, seen: np.ndarray) -> np.ndarray:
     # boundaries are ascending for inadequate|RI, RI|good, good|outstanding
     return 4 - np.searchsorted(ctx.system.grade_boundaries, seen, side="right")
 
@@ -46,7 +47,7 @@ def initial_boundaries(shares: list[float], seen: np.ndarray) -> np.ndarray:
     reads={"staff": "knowledge shallow", "schools": "context leadership"},
     writes={"schools": "grade next_inspection special_measures", "system": "grade_boundaries"}
 )
-def first_inspections(ctx) -> None:
+def first_inspections(ctx: Context) -> None:
     """Every school is judged once; the first boundaries are placed on these judgements, so the
     starting grade stock is the configured one whatever the inspection noise."""
     sc = ctx.schools
@@ -62,7 +63,7 @@ def first_inspections(ctx) -> None:
     reads={"staff": "knowledge shallow", "schools": "context leadership", "system": "grade_boundaries"},
     writes={"schools": "grade next_inspection special_measures", "tally": "inspection_log"}
 )
-def inspect(ctx) -> None:
+def inspect(ctx: Context) -> None:
     sc = ctx.schools
     due = np.flatnonzero(sc.next_inspection <= ctx.years_elapsed)
     if due.size == 0:
@@ -75,7 +76,7 @@ def inspect(ctx) -> None:
     sc.next_inspection[due] = ctx.years_elapsed + cycle * ctx.rng.uniform(1 - jitter, 1 + jitter, due.size)
 
 
-def _record(ctx, schools: np.ndarray, grades: np.ndarray) -> None:
+def _record(ctx: Context, schools: np.ndarray, grades: np.ndarray) -> None:
     sc = ctx.schools
     sc.grade[schools] = grades
     weak_leadership = sc.leadership[schools] < ctx.cfg.inspection.special_measures_leadership
@@ -83,14 +84,14 @@ def _record(ctx, schools: np.ndarray, grades: np.ndarray) -> None:
 
 
 @mechanism(writes={"system": "framework_revisions grade_boundaries"})
-def revise_framework(ctx) -> None:
+def revise_framework(ctx: Context) -> None:
     """Each revision raises every boundary: 'outstanding' means more than it did."""
     ctx.system.grade_boundaries = ctx.system.grade_boundaries + ctx.cfg.inspection.bar_rise
     ctx.system.framework_revisions += 1
 
 
 @mechanism(reads={"tally": "inspection_log"})
-def transition_rates(ctx) -> dict[str, float]:
+def transition_rates(ctx: Context) -> dict[str, float]:
     """Share of outstanding schools no longer outstanding at the next inspection, and share of
     inadequate schools reaching good or better (compare: 55% and 20% in England)."""
     prev = np.concatenate([p for _, _, p, _ in ctx.tally.inspection_log]) if ctx.tally.inspection_log else np.array([])

@@ -18,18 +18,20 @@ import numpy as np
 from simulation.mechanisms.between_schools.brokering import has_room, link, willing_supporters
 from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import PartnershipType as PT
+from simulation.state import Context
 
 @mechanism(reads={"schools": "estimate grade intervened_until special_measures", "system": "below_floor"})
-def candidates(ctx) -> np.ndarray:
+def candidates(ctx: Context) -> np.ndarray:
     sc = ctx.schools
-    eligible = (sc.intervened_until < ctx.years_elapsed) & (sc.special_measures | (ctx.system.below_floor & (sc.grade >= 3)))
+    failing = sc.special_measures | (ctx.system.below_floor & (sc.grade >= 3))
+    eligible = (sc.intervened_until < ctx.years_elapsed) & failing
     idx = np.flatnonzero(eligible)
     # special measures first, then weakest estimate first
     return idx[np.lexsort((sc.estimate[idx], ~sc.special_measures[idx]))]
 
 
 @mechanism(reads={"schools": "intervened_until"})
-def ongoing_cost(ctx) -> float:
+def ongoing_cost(ctx: Context) -> float:
     """Officer days this step for interventions still running (each lasts a year)."""
     sc, cfg = ctx.schools, ctx.cfg.intervention
     running = sc.intervened_until - cfg.cooldown_years + cfg.engagement_years > ctx.years_elapsed
@@ -42,7 +44,7 @@ def ongoing_cost(ctx) -> float:
     writes={"schools": "asked_until intervened_until leadership", "links": "*",
             "tally": "interventions officer_days_used"}
 )
-def intervene(ctx, officer_days: float) -> float:
+def intervene(ctx: Context, officer_days: float) -> float:
     """Keep running interventions going and start new ones while officer days allow; returns days used."""
     cfg, sc = ctx.cfg.intervention, ctx.schools
     ongoing = ongoing_cost(ctx)
@@ -60,7 +62,7 @@ def intervene(ctx, officer_days: float) -> float:
     return ongoing + targets.size * per_step
 
 
-def _sponsor(ctx, targets: np.ndarray) -> None:
+def _sponsor(ctx: Context, targets: np.ndarray) -> None:
     sc = ctx.schools
     room = has_room(ctx)
     sponsors = np.flatnonzero(room & (sc.grade <= 2))

@@ -12,12 +12,13 @@ again. Without monitoring, brokered partnerships run on whatever they achieve.
 from __future__ import annotations
 
 from simulation.mechanisms.declare import mechanism
+from simulation.state import Context
 
 @mechanism(
     reads={"schools": "estimate", "links": "a age b brokered start_quality"},
     writes={"links": "active", "tally": "partnerships_rebrokered"}
 )
-def monitor(ctx, officer_days: float) -> float:
+def monitor(ctx: Context, officer_days: float) -> float:
     cfg = ctx.cfg.intervention
     if not cfg.monitoring or cfg.monitoring_days <= 0:
         return 0.0

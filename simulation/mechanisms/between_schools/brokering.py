@@ -26,16 +26,17 @@ from numba import njit
 from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import BrokeringMode as BM
 from simulation.params.schema import PartnershipType as PT
+from simulation.state import Context
 
 
 
 @mechanism(reads={"links": "a active b"})
-def has_room(ctx) -> np.ndarray:
+def has_room(ctx: Context) -> np.ndarray:
     return ctx.links.degree(ctx.schools.n) < ctx.cfg.partnership.max_partnerships
 
 
 @mechanism(reads={"schools": "estimate sig x y", "system": "estimate_order"})
-def choose(ctx, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.ndarray:
+def choose(ctx: Context, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.ndarray:
     """A partner for each seeker (or -1), each candidate used at most once."""
     partner = np.full(seekers.size, -1, dtype=np.int64)
     if mode == BM.none or seekers.size == 0 or candidates.size == 0:
@@ -49,7 +50,7 @@ def choose(ctx, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.nda
     return greedy_match_kernel(seekers, order, pool, ctx.schools.sig, mode == BM.school_improvement_groups)
 
 
-def _self_select(ctx, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+def _self_select(ctx: Context, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     """Each seeker picks a free candidate with weight exp(-distance/proximity_scale) *
     exp(-|estimate difference|/similarity_scale): near and similar, i.e. "cosy".
 
@@ -95,7 +96,7 @@ MAX_ROUNDS = 500
 PROPOSALS = 8
 
 
-def _by_estimate(ctx, candidates: np.ndarray) -> np.ndarray:
+def _by_estimate(ctx: Context, candidates: np.ndarray) -> np.ndarray:
     """Positions in ``candidates`` (distinct schools) from the lowest estimate to the highest,
     read off the term's ranking of all schools instead of sorting again (exact ties, which
     continuous estimates practically never have, in the ranking's order)."""
@@ -128,7 +129,7 @@ def _any_choice(free: np.ndarray, candidates: np.ndarray, seekers: np.ndarray) -
 
 
 @mechanism()
-def leverage_draw(ctx, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
+def leverage_draw(ctx: Context, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
     cfg = ctx.cfg.partnership
     p = cfg.high_leverage_brokered if brokered else cfg.high_leverage_self_selected
     if facilitated:
@@ -137,7 +138,7 @@ def leverage_draw(ctx, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
 
 
 @mechanism(reads={"schools": "estimate"}, writes={"links": "*", "tally": "officer_days_used"})
-def link(ctx, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facilitated: bool,
+def link(ctx: Context, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facilitated: bool,
          group: np.ndarray | None = None, funded: bool = False, until: float = np.inf) -> np.ndarray:
     """Create partnerships ``a``-``b`` (``a`` supports ``b`` for support links)."""
     keep = _admissible(ctx, a, b)
@@ -154,7 +155,7 @@ def link(ctx, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facili
 
 
 
-def _admissible(ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _admissible(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Which proposed links to create: no self-links, no pair twice (also within the batch),
     and nobody beyond ``max_partnerships``."""
     links, n = ctx.links, ctx.schools.n
@@ -181,7 +182,7 @@ def _admissible(ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 @mechanism(reads={"schools": "moral_capital"}, writes={"schools": "asked_until"})
-def willing_supporters(ctx, candidates: np.ndarray) -> np.ndarray:
+def willing_supporters(ctx: Context, candidates: np.ndarray) -> np.ndarray:
     """Strong schools asked to support agree with probability equal to their moral capital."""
     sc = ctx.schools
     candidates = candidates[sc.asked_until[candidates] <= ctx.years_elapsed]
@@ -194,7 +195,7 @@ def willing_supporters(ctx, candidates: np.ndarray) -> np.ndarray:
     reads={"schools": "estimate moral_capital sig x y", "system": "estimate_order"},
     writes={"schools": "asked_until", "links": "*", "tally": "officer_days_used"}
 )
-def broker_support(ctx, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, facilitated: bool) -> int:
+def broker_support(ctx: Context, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, facilitated: bool) -> int:
     """Ask strong schools to support weaker ones; returns the partnerships created (budget-funded)."""
     willing = willing_supporters(ctx, suppliers)
     partner = choose(ctx, receivers, willing, mode)
@@ -207,7 +208,7 @@ def broker_support(ctx, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, 
     reads={"schools": "estimate sig x y", "system": "estimate_order"},
     writes={"links": "*", "tally": "officer_days_used"}
 )
-def broker_networks(ctx, members: np.ndarray, n_groups: int, mode: BM, facilitated: bool) -> int:
+def broker_networks(ctx: Context, members: np.ndarray, n_groups: int, mode: BM, facilitated: bool) -> int:
     """Form ``n_groups`` networks (trios by default) among ``members``; returns links created."""
     size = ctx.cfg.partnership.network_size
     if mode == BM.none or members.size < 2 or n_groups <= 0:
@@ -239,7 +240,7 @@ def broker_networks(ctx, members: np.ndarray, n_groups: int, mode: BM, facilitat
     reads={"schools": "estimate sig x y", "system": "estimate_order"},
     writes={"links": "*", "tally": "own_staff_days"}
 )
-def spontaneous_collaboration(ctx) -> None:
+def spontaneous_collaboration(ctx: Context) -> None:
     """Schools form self-selected collaboratives at a low rate and pay for them themselves."""
     cfg = ctx.cfg.partnership
     p = 1 - (1 - cfg.self_selection_rate) ** ctx.dt
@@ -254,7 +255,7 @@ def spontaneous_collaboration(ctx) -> None:
     reads={"schools": "estimate grade moral_capital sig x y", "system": "estimate_order"},
     writes={"links": "*", "tally": "own_staff_days"}
 )
-def spontaneous_support(ctx) -> None:
+def spontaneous_support(ctx: Context) -> None:
     """Willing outstanding schools offer support unasked, to a weaker school nearby."""
     sc, mc = ctx.schools, ctx.cfg.moral_capital
     p = 1 - (1 - mc.spontaneous_support * sc.moral_capital) ** ctx.dt
@@ -269,7 +270,7 @@ def spontaneous_support(ctx) -> None:
 
 
 @mechanism(reads={"schools": "estimate secondary"}, writes={"schools": "sig"})
-def assign_sigs(ctx) -> None:
+def assign_sigs(ctx: Context) -> None:
     """Mixed school improvement groups: each phase sorted by estimate and dealt round-robin."""
     sc, cfg = ctx.schools, ctx.cfg.sig
     next_id = 0

@@ -18,12 +18,13 @@ from numba import njit
 
 from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import PartnershipType as PT
+from simulation.state import Context
 from simulation.state.segments import of_types
 
 
 
 @mechanism(reads={"links": "a active b ptype", "plan": "innovation_days"})
-def attempt_rate(ctx) -> np.ndarray:
+def attempt_rate(ctx: Context) -> np.ndarray:
     cfg, sc = ctx.cfg.innovation, ctx.schools
     days = ctx.plan.innovation_days / ctx.dt
     rate = cfg.base_rate + cfg.max_attempts * days / (days + cfg.half_days)
@@ -40,7 +41,7 @@ def attempt_rate(ctx) -> np.ndarray:
     reads={"staff": "expert", "schools": "km_capacity", "links": "a active b ptype", "plan": "innovation_days"},
     writes={"staff": "knowledge", "tally": "innovations_adopted innovations_harmful"}
 )
-def innovate(ctx) -> None:
+def innovate(ctx: Context) -> None:
     cfg, sc = ctx.cfg.innovation, ctx.schools
     p = 1 - np.exp(-attempt_rate(ctx) * ctx.dt)
     trying = np.flatnonzero(ctx.rng.random(sc.n) < p)
@@ -54,7 +55,7 @@ def innovate(ctx) -> None:
     _adopt(ctx, trying[adopted], outcome[adopted])
 
 
-def _adopt(ctx, schools: np.ndarray, change: np.ndarray) -> None:
+def _adopt(ctx: Context, schools: np.ndarray, change: np.ndarray) -> None:
     """A good innovation is new practice beyond the school's best: the innovator holds it and
     the school's experts take up part of it. A bad one makes the experts' practice worse."""
     st = ctx.staff

@@ -17,10 +17,11 @@ import numpy as np
 
 from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import PartnershipType as PT
+from simulation.state import Context
 
 
 @mechanism(reads={"links": "a active ptype"})
-def supporting(ctx) -> np.ndarray:
+def supporting(ctx: Context) -> np.ndarray:
     """Schools currently releasing staff to support another school."""
     links = ctx.links
     rows = links.live()
@@ -31,7 +32,7 @@ def supporting(ctx) -> np.ndarray:
 
 
 @mechanism(reads={"schools": "grade region", "links": "a active ptype"}, writes={"schools": "moral_capital"})
-def role_model(ctx) -> None:
+def role_model(ctx: Context) -> None:
     sc, cfg, dt = ctx.schools, ctx.cfg.moral_capital, ctx.dt
     strong = sc.grade <= 2
     helping = supporting(ctx)

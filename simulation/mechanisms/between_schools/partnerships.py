@@ -27,6 +27,7 @@ from numba import njit
 from simulation.mechanisms.declare import mechanism
 from simulation.mechanisms.within_school.absorption import uptake
 from simulation.params.schema import PartnershipType as PT
+from simulation.state import Context
 from simulation.state.segments import clip01, of_types, top_per_school
 
 RESEARCH_TYPES = (PT.network, PT.peer_review, PT.trio)
@@ -34,12 +35,12 @@ DIRECTED_TYPES = (PT.support,)
 
 
 @mechanism(reads={"links": "age"})
-def maturity(ctx, rows: np.ndarray) -> np.ndarray:
+def maturity(ctx: Context, rows: np.ndarray) -> np.ndarray:
     return 1.0 - np.exp(-ctx.links.age[rows] / ctx.cfg.partnership.maturity_years)
 
 
 @mechanism(reads={"links": "age depth facilitated high_leverage"})
-def strength(ctx, rows: np.ndarray) -> np.ndarray:
+def strength(ctx: Context, rows: np.ndarray) -> np.ndarray:
     """Share of the gap to the partner's practice closed this step, before the receiver's uptake."""
     cfg, links = ctx.cfg.partnership, ctx.links
     leverage = np.where(links.high_leverage[rows], 1.0, cfg.low_leverage_factor)
@@ -53,7 +54,7 @@ def strength(ctx, rows: np.ndarray) -> np.ndarray:
            "system": "frontier"},
     writes={"staff": "knowledge shallow", "links": "age depth", "plan": "external_gain released"}
 )
-def exchange(ctx) -> None:
+def exchange(ctx: Context) -> None:
     """Knowledge flows along every live partnership for one step."""
     links = ctx.links
     rows = links.live()
@@ -75,7 +76,7 @@ def exchange(ctx) -> None:
     _mature(ctx, rows)
 
 
-def _take_from_partners(ctx, receiver: np.ndarray, rate: np.ndarray, target: np.ndarray) -> None:
+def _take_from_partners(ctx: Context, receiver: np.ndarray, rate: np.ndarray, target: np.ndarray) -> None:
     """Each post moves toward each partner's practice in turn, best partner first, so that a
     partner that is no better adds nothing (and takes nothing away from a better one):
     k += rate * reach * max(target - k, 0). Staff in contact with the partner (the experts)
@@ -88,12 +89,12 @@ def _take_from_partners(ctx, receiver: np.ndarray, rate: np.ndarray, target: np.
                           receiver[order], rate[order], target[order], ctx.plan.external_gain)
 
 
-def _research_target(ctx, source_experts: np.ndarray) -> np.ndarray:
+def _research_target(ctx: Context, source_experts: np.ndarray) -> np.ndarray:
     reach = ctx.cfg.partnership.research_reach
     return source_experts + reach * (ctx.system.frontier - source_experts)
 
 
-def _supporters_learn(ctx, rows: np.ndarray, s: np.ndarray) -> None:
+def _supporters_learn(ctx: Context, rows: np.ndarray, s: np.ndarray) -> None:
     """A supporter's experts move ``supporter_learning`` times the partnership's strength of
     their gap to the frontier (joint practice development)."""
     links, st = ctx.links, ctx.staff
@@ -106,13 +107,13 @@ def _supporters_learn(ctx, rows: np.ndarray, s: np.ndarray) -> None:
     experts_learn_kernel(st.knowledge, st.expert, ctx.schools.start, supporters, rate[supporters], ctx.system.frontier)
 
 
-def _release_experts(ctx, rows: np.ndarray) -> None:
+def _release_experts(ctx: Context, rows: np.ndarray) -> None:
     links = ctx.links
     support = rows[links.ptype[rows] == PT.support]
     ctx.plan.released += np.bincount(links.a[support], minlength=ctx.schools.n)
 
 
-def _mature(ctx, rows: np.ndarray) -> None:
+def _mature(ctx: Context, rows: np.ndarray) -> None:
     links, cfg = ctx.links, ctx.cfg.partnership
     links.age[rows] += ctx.dt
     cap = np.asarray(cfg.depth_cap)[links.ptype[rows]]
@@ -120,7 +121,7 @@ def _mature(ctx, rows: np.ndarray) -> None:
 
 
 @mechanism(reads={"links": "a active age b"})
-def maturity_by_school(ctx) -> np.ndarray:
+def maturity_by_school(ctx: Context) -> np.ndarray:
     """Maturity of each school's most mature live partnership (0 when it has none)."""
     links = ctx.links
     rows = links.live()
@@ -128,7 +129,7 @@ def maturity_by_school(ctx) -> np.ndarray:
 
 
 @mechanism(reads={"links": "brokered until"}, writes={"links": "active"})
-def lapse(ctx) -> None:
+def lapse(ctx: Context) -> None:
     """Fixed-term partnerships end on time; self-selected ones lapse at a constant rate;
     brokered ones otherwise end only when monitoring finds them idle."""
     links = ctx.links
@@ -141,7 +142,7 @@ def lapse(ctx) -> None:
 
 
 @mechanism(reads={"staff": "knowledge"}, writes={"staff": "expert"})
-def mark_experts(ctx) -> None:
+def mark_experts(ctx: Context) -> None:
     """The top ``expert_share`` of each school's staff by knowledge (at least one) are its
     experts, the practice it shares with partners (re-marked every school year)."""
     staff, schools = ctx.staff, ctx.schools
@@ -150,7 +151,7 @@ def mark_experts(ctx) -> None:
 
 
 @mechanism(reads={"staff": "expert knowledge"})
-def expert_knowledge(ctx) -> np.ndarray:
+def expert_knowledge(ctx: Context) -> np.ndarray:
     """Mean deep knowledge of each school's experts."""
     return expert_mean_kernel(ctx.staff.knowledge, ctx.staff.expert, ctx.schools.start)
 

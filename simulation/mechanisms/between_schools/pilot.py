@@ -21,10 +21,11 @@ from simulation.mechanisms.between_schools.brokering import link
 from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import Grade
 from simulation.params.schema import PartnershipType as PT
+from simulation.state import Context
 
 
 @mechanism(reads={"schools": "grade pupils", "system": "yearly_attainment"})
-def eligible(ctx) -> np.ndarray:
+def eligible(ctx: Context) -> np.ndarray:
     """Outstanding schools above the mean attainment in each of the last two years."""
     sc = ctx.schools
     if len(ctx.system.yearly_attainment) < 2:
@@ -37,7 +38,7 @@ def eligible(ctx) -> np.ndarray:
     reads={"schools": "estimate grade pupils x", "system": "yearly_attainment"},
     writes={"schools": "pilot", "links": "*", "system": "pilot_started", "tally": "officer_days_used"}
 )
-def start_pilot(ctx) -> None:
+def start_pilot(ctx: Context) -> None:
     cfg = ctx.cfg.pilot
     if cfg.n_trios == 0 or ctx.system.pilot_started or ctx.years_elapsed + 1e-9 < cfg.start_after_years:
         return
@@ -69,14 +70,14 @@ def start_pilot(ctx) -> None:
     reads={"schools": "estimate grade pupils x", "system": "yearly_attainment"},
     writes={"schools": "pilot", "links": "*", "system": "pilot_started", "tally": "officer_days_used own_staff_days"}
 )
-def run_pilot(ctx) -> None:
+def run_pilot(ctx: Context) -> None:
     """Start the pilot when it is due; its schools' own days count every term it runs."""
     start_pilot(ctx)
     ctx.tally.own_staff_days += pilot_days(ctx)
 
 
 @mechanism(reads={"schools": "pilot"})
-def pilot_days(ctx) -> float:
+def pilot_days(ctx: Context) -> float:
     """Own staff days the pilot schools spend this step."""
     if not ctx.schools.pilot.any():
         return 0.0

@@ -17,6 +17,7 @@ from numba import njit
 from scipy.special import ndtr
 
 from simulation.mechanisms.declare import mechanism
+from simulation.state import Context
 from simulation.state.segments import posts_of, segment_mean
 from simulation.mechanisms.within_school.turnover import entrant_level
 
@@ -26,7 +27,7 @@ from simulation.mechanisms.within_school.turnover import entrant_level
            "system": "benchmark initial_entrant_level initial_mean_knowledge pupil_sigma"},
     writes={"schools": "attainment"}
 )
-def update_attainment(ctx) -> None:
+def update_attainment(ctx: Context) -> None:
     """attainment_s = mean over the school's teachers of Phi((k + context_s + cohort_s - benchmark) / sigma)."""
     st, sc = ctx.staff, ctx.schools
     away = np.zeros(st.n, dtype=bool)
@@ -39,7 +40,7 @@ def update_attainment(ctx) -> None:
     sc.attainment = segment_mean(ndtr(z, out=z), sc.start)
 
 
-def _released_experts(ctx) -> np.ndarray:
+def _released_experts(ctx: Context) -> np.ndarray:
     """Posts of the experts of schools that released some to support others this term."""
     st, sc = ctx.staff, ctx.schools
     posts = posts_of(np.flatnonzero(ctx.plan.released), sc.start)

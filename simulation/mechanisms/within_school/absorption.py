@@ -17,12 +17,13 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.declare import mechanism
+from simulation.state import Context
 from simulation.state.segments import clip01
 
 
 
 @mechanism()
-def uptake(ctx, km: np.ndarray) -> np.ndarray:
+def uptake(ctx: Context, km: np.ndarray) -> np.ndarray:
     """Share of offered external knowledge a school can take in (1 when not overwhelmed)."""
     thr = ctx.cfg.absorption.overwhelm_threshold
     if thr <= 0:
@@ -31,7 +32,7 @@ def uptake(ctx, km: np.ndarray) -> np.ndarray:
 
 
 @mechanism(reads={"schools": "km_capacity"}, writes={"staff": "knowledge shallow"})
-def take_in(ctx, gain: np.ndarray) -> None:
+def take_in(ctx: Context, gain: np.ndarray) -> None:
     """Add external knowledge gains (one per post): deep in proportion to capacity, the rest shallow.
 
     The reference form of the rule; the compiled loops of partnership exchange and CPD
@@ -45,7 +46,7 @@ def take_in(ctx, gain: np.ndarray) -> None:
 
 
 @mechanism(reads={"schools": "km_capacity", "system": "frontier"}, writes={"staff": "knowledge shallow"})
-def consolidate(ctx) -> None:
+def consolidate(ctx: Context) -> None:
     """Shallow knowledge fades (at ``shallow_decay``) or, in a school that manages knowledge,
     becomes deep (at ``consolidation * km``); knowledge plus shallow stays within the frontier."""
     st, cfg, sc = ctx.staff, ctx.cfg.absorption, ctx.schools

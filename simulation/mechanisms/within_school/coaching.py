@@ -18,16 +18,17 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.declare import mechanism
+from simulation.state import Context
 from simulation.state.segments import clip01, posts_of, school_sum, segments_of, top_per_school
 
 
 @mechanism()
-def coaches_needed(ctx) -> np.ndarray:
+def coaches_needed(ctx: Context) -> np.ndarray:
     return np.maximum(1, np.round(ctx.cfg.coaching.coach_share * ctx.schools.n_staff)).astype(np.int64)
 
 
 @mechanism(reads={"staff": "coach trained"})
-def full_cost(ctx) -> np.ndarray:
+def full_cost(ctx: Context) -> np.ndarray:
     """Staff days per term each school needs for coaching at the configured intensity."""
     cfg, st, sc = ctx.cfg.coaching, ctx.staff, ctx.schools
     trained_coaches = school_sum(st.coach & st.trained, sc.start)
@@ -37,7 +38,7 @@ def full_cost(ctx) -> np.ndarray:
 
 
 @mechanism(reads={"staff": "knowledge shallow"}, writes={"staff": "coach"})
-def identify_coaches(ctx, schools: np.ndarray) -> None:
+def identify_coaches(ctx: Context, schools: np.ndarray) -> None:
     """Pick each school's coaches from noisy outcome data: the relatively better staff."""
     st, sc, cfg = ctx.staff, ctx.schools, ctx.cfg.coaching
     schools = np.unique(schools)
@@ -54,7 +55,7 @@ def identify_coaches(ctx, schools: np.ndarray) -> None:
     writes={"staff": "coach knowledge trained", "schools": "km_capacity", "plan": "coaching_intensity",
             "tally": "coaching_gain"}
 )
-def coach(ctx) -> None:
+def coach(ctx: Context) -> None:
     """Coaches coach mentees in every school that has coaching days this term."""
     st, sc = ctx.staff, ctx.schools
     days = ctx.plan.coaching_days
@@ -69,11 +70,11 @@ def coach(ctx) -> None:
     _update_km(ctx, days)
 
 
-def _per_school(ctx, posts: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _per_school(ctx: Context, posts: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.bincount(ctx.staff.school[posts], weights=values, minlength=ctx.schools.n)
 
 
-def _train_coaches(ctx, days: np.ndarray, posts: np.ndarray) -> np.ndarray:
+def _train_coaches(ctx: Context, days: np.ndarray, posts: np.ndarray) -> np.ndarray:
     """Coaching days go first to training the school's untrained coaches."""
     st, cfg = ctx.staff, ctx.cfg.coaching
     untrained = st.coach[posts] & ~st.trained[posts]
@@ -84,7 +85,7 @@ def _train_coaches(ctx, days: np.ndarray, posts: np.ndarray) -> np.ndarray:
     return np.maximum(days - need, 0.0)
 
 
-def _coach_mentees(ctx, days: np.ndarray, schools: np.ndarray) -> None:
+def _coach_mentees(ctx: Context, days: np.ndarray, schools: np.ndarray) -> None:
     """Each mentee moves toward the mean knowledge of the school's coaches by
     ``coaching_efficiency * dt * intensity * coach skill * (leadership_base + leadership)`` of the gap, where
     intensity = d / (d + coaching_half_days) for d coaching days per mentee and year; leadership
@@ -92,12 +93,13 @@ def _coach_mentees(ctx, days: np.ndarray, schools: np.ndarray) -> None:
     st, sc, cfg = ctx.staff, ctx.schools, ctx.cfg.coaching
     intensity, gain = np.zeros(sc.n), np.empty(int(sc.n_staff[schools].sum()))
     coach_mentees_kernel(st.knowledge, st.coach, st.trained, sc.start, schools, days, ctx.dt, cfg.coaching_half_days,
-                         cfg.untrained_skill, cfg.coaching_efficiency, cfg.leadership_base, sc.leadership, intensity, gain)
+                         cfg.untrained_skill, cfg.coaching_efficiency, cfg.leadership_base, sc.leadership, intensity,
+                         gain)
     ctx.tally.coaching_gain += float(gain.sum())
     ctx.plan.coaching_intensity = intensity
 
 
-def _update_km(ctx, days: np.ndarray) -> None:
+def _update_km(ctx: Context, days: np.ndarray) -> None:
     """Knowledge-management capacity grows with coaching practice and decays without it."""
     sc, cfg = ctx.schools, ctx.cfg.coaching
     intensity = ctx.plan.coaching_intensity

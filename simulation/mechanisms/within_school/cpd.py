@@ -16,12 +16,13 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.declare import mechanism
+from simulation.state import Context
 from simulation.state.segments import clip01
 
 from simulation.mechanisms.within_school.absorption import uptake
 
 @mechanism(reads={"schools": "km_capacity", "plan": "cpd_days"}, writes={"staff": "knowledge shallow"})
-def train_staff(ctx) -> None:
+def train_staff(ctx: Context) -> None:
     sc, st, cfg = ctx.schools, ctx.staff, ctx.cfg.partnership
     days_per_teacher_year = ctx.plan.cpd_days / ctx.dt / sc.n_staff
     if not days_per_teacher_year.any():

@@ -17,31 +17,32 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.declare import mechanism
+from simulation.state import Context
 
 
 @mechanism(reads={"system": "frontier"}, writes={"staff": "base experience knowledge"})
-def learn_from_experience(ctx) -> None:
+def learn_from_experience(ctx: Context) -> None:
     """gain = experience_gain * exp(-experience / experience_decay_years) * dt, to knowledge and
     habit alike, neither beyond the frontier."""
     st, cfg = ctx.staff, ctx.cfg.staff
     decay_factor = np.negative(st.experience)
     decay_factor /= cfg.experience_decay_years
     learn_kernel(st.knowledge, st.base, st.experience, np.exp(decay_factor, out=decay_factor), ctx.system.frontier,
-                  ctx.dt, cfg.experience_gain)
+                 ctx.dt, cfg.experience_gain)
 
 
 @mechanism(reads={"schools": "km_capacity"}, writes={"staff": "base knowledge"})
-def drift(ctx) -> None:
+def drift(ctx: Context) -> None:
     """Unrefreshed knowledge decays toward habit; strong knowledge management embeds it into habit:
     base += embedding_rate * km * dt * max(knowledge - base, 0), then
     knowledge -= drift * dt * (knowledge - base)."""
-    st = ctx.staff
-    drift_kernel(st.knowledge, st.base, ctx.schools.start, ctx.schools.km_capacity, ctx.dt, ctx.cfg.staff.embedding_rate,
-                  ctx.cfg.staff.drift)
+    st, cfg = ctx.staff, ctx.cfg.staff
+    drift_kernel(st.knowledge, st.base, ctx.schools.start, ctx.schools.km_capacity, ctx.dt, cfg.embedding_rate,
+                 cfg.drift)
 
 
 @mechanism(reads={"staff": "knowledge"}, writes={"system": "frontier"})
-def update_frontier(ctx) -> float:
+def update_frontier(ctx: Context) -> float:
     """The frontier is the best knowledge anyone holds; only innovation can raise it."""
     ctx.system.frontier = max(ctx.system.frontier, float(ctx.staff.knowledge.max(initial=ctx.system.frontier)))
     return ctx.system.frontier

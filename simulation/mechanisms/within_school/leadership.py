@@ -15,10 +15,11 @@ import numpy as np
 
 from simulation.mechanisms.between_schools.partnerships import maturity_by_school
 from simulation.mechanisms.declare import mechanism
+from simulation.state import Context
 
 
 @mechanism(writes={"schools": "leadership"})
-def change_heads(ctx) -> None:
+def change_heads(ctx: Context) -> None:
     sc, cfg = ctx.schools, ctx.cfg.leadership
     p = 1 - (1 - cfg.head_turnover) ** ctx.dt
     new = np.flatnonzero(ctx.rng.random(sc.n) < p)
@@ -26,7 +27,7 @@ def change_heads(ctx) -> None:
 
 
 @mechanism(reads={"links": "a active age b"}, writes={"schools": "leadership"})
-def grow_leaders(ctx) -> None:
+def grow_leaders(ctx: Context) -> None:
     sc, cfg = ctx.schools, ctx.cfg.leadership
     mature = maturity_by_school(ctx)
     sc.leadership += cfg.partnership_growth * ctx.dt * mature * (1 - sc.leadership)

@@ -17,6 +17,7 @@ from numba import njit
 
 from simulation.mechanisms.between_schools.partnerships import maturity_by_school
 from simulation.mechanisms.declare import mechanism
+from simulation.state import Context
 from simulation.state.segments import mean_knowledge
 
 
@@ -24,7 +25,7 @@ from simulation.state.segments import mean_knowledge
 @mechanism(
     reads={"staff": "experience", "schools": "special_measures", "links": "a active age b", "system": "below_floor"}
 )
-def leaving_hazard(ctx) -> np.ndarray:
+def leaving_hazard(ctx: Context) -> np.ndarray:
     """Annual leaving hazard of every post holder."""
     return _hazard_by_career_stage(ctx)[career_stage(ctx.staff.experience), ctx.staff.school]
 
@@ -34,7 +35,7 @@ def career_stage(experience: np.ndarray) -> np.ndarray:
     return (experience >= 1).view(np.int8) + (experience >= 5).view(np.int8)
 
 
-def _hazard_by_career_stage(ctx) -> np.ndarray:
+def _hazard_by_career_stage(ctx: Context) -> np.ndarray:
     """Annual leaving hazard per career stage (rows) and school (columns)."""
     cfg, sc = ctx.cfg.staff, ctx.schools
     struggling = (sc.special_measures | ctx.system.below_floor).astype(float)
@@ -49,7 +50,7 @@ def _hazard_by_career_stage(ctx) -> np.ndarray:
            "system": "below_floor frontier initial_entrant_level initial_mean_knowledge"},
     writes={"staff": "base coach experience expert knowledge shallow trained", "tally": "leavers_total"}
 )
-def turnover(ctx) -> np.ndarray:
+def turnover(ctx: Context) -> np.ndarray:
     """Teachers leave and posts are refilled; returns the posts that changed hands."""
     st = ctx.staff
     # a few hundred thousand holders share 3 x n_schools distinct hazards: convert those, then look up
@@ -61,16 +62,18 @@ def turnover(ctx) -> np.ndarray:
 
 
 @mechanism(reads={"staff": "knowledge shallow", "system": "initial_entrant_level initial_mean_knowledge"})
-def entrant_level(ctx) -> float:
+def entrant_level(ctx: Context) -> float:
     cfg = ctx.cfg.staff
-    return ctx.system.initial_entrant_level + cfg.entrant_shift + cfg.entrant_tracking * (mean_knowledge(ctx.staff) - ctx.system.initial_mean_knowledge)
+    system = ctx.system
+    drift_of_practice = mean_knowledge(ctx.staff) - system.initial_mean_knowledge
+    return system.initial_entrant_level + cfg.entrant_shift + cfg.entrant_tracking * drift_of_practice
 
 
 @mechanism(
     reads={"schools": "pull", "system": "frontier initial_entrant_level initial_mean_knowledge"},
     writes={"staff": "base coach experience expert knowledge shallow trained"}
 )
-def recruit(ctx, posts: np.ndarray) -> None:
+def recruit(ctx: Context, posts: np.ndarray) -> None:
     if posts.size == 0:
         return
     st, cfg, sc = ctx.staff, ctx.cfg.staff, ctx.schools

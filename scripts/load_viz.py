@@ -5,7 +5,7 @@
     make load-viz ARGS="--sessions 20 --duration 60 --json outputs/load_viz.json"
 
 Starts one `solara run simulation/viz/app.py` on a free 127.0.0.1 port with the offline assets
-(<venv>/solara-assets, as `make viz` and tests/test_app_browser.py do), opens N browser
+(<venv>/solara-assets, as `make viz` and tests/viz/test_app_browser.py do), opens N browser
 sessions (one Chromium, one isolated context each, Debian's /usr/bin/chromium driven headless by
 Playwright's async API), lets each load the page (the teaching scenario, the page's default)
 and then click Step over and over for --duration seconds, all at the same time.

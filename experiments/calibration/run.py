@@ -50,7 +50,7 @@ class Settings:
     docs: Path = field(default_factory=lambda: ROOT / "docs")
     params_out: Path = field(default_factory=lambda: HERE / "calibrated.json")
 
-# Tolerances of tests/test_calibration.py: the start-of-run figures must stay inside them.
+# Tolerances of tests/checks/test_calibration.py: the start-of-run figures must stay inside them.
 START_TOLERANCE = {
     "share_outstanding": 0.03, "share_good": 0.04, "share_requires_improvement": 0.04, "share_inadequate": 0.015,
     "share_special_measures": 0.01, "leaving_rate": 0.02, "retained_after_1_year": 0.01,
@@ -258,7 +258,7 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
       f"{args.workers} worker processes. Model code: commit {report['code']}.")
     w("")
     w("The start-of-run figures (grade stock, turnover, between-school variance, coaching effect, attainment "
-      "in 2002) are set at initialisation and tested in `tests/test_calibration.py`. This procedure fits the "
+      "in 2002) are set at initialisation and tested in `tests/checks/test_calibration.py`. This procedure fits the "
       "**dynamic** England figures of the model brief (section 4) that the model can express, by searching "
       "the uncertain mechanism parameters, keeps a parameter at its default unless the figures demand a "
       "change, and checks that the start-of-run figures stay where they were.")
@@ -336,7 +336,7 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
     w("")
     w(f"`simulation.checks.calibration.report` on `london_challenge` with each parameter set applied, mean over seeds "
       f"0–{args.start_seeds - 1} (± standard error); \"kept\" means the mean lies inside the tolerance of "
-      "`tests/test_calibration.py`. That test averages seeds 0–2 only; their mean is shown too, because a noisier "
+      "`tests/checks/test_calibration.py`. That test averages seeds 0–2 only; their mean is shown too, because a noisier "
       "inspection makes the first grade shares vary more from seed to seed.")
     w("")
     w("| figure | target | defaults before | calibrated | ± | tolerance | kept | calibrated, seeds 0–2 |")

@@ -2,7 +2,7 @@
 
     python -m experiments.patterns [--seeds 20] [--out outputs/patterns] [--workers 2]
 
-The same experiments as tests/test_patterns.py (simulation/checks/pattern_checks.py), reported
+The same experiments as tests/checks/test_patterns.py (simulation/checks/pattern_checks.py), reported
 with their numbers: per pattern the figures compared, their means over seeds and the
 one-sided paired Wilcoxon p-value.
 """

@@ -1,7 +1,7 @@
 """Controlled experiments behind the eight patterns of the model brief (section 3).
 
 Each function runs arms of one experiment for one seed and returns the figures a pattern is
-judged on; ``tests/test_patterns.py`` turns them into paired statistical tests over 20
+judged on; ``tests/checks/test_patterns.py`` turns them into paired statistical tests over 20
 seeds and ``experiments/patterns/run.py`` into the report in ``docs/patterns.md``. The arms
 only set up who gets what (a programme, a partnership, a lever); the outcomes come from the
 mechanisms.

@@ -6,7 +6,7 @@
 The ODD description (docs/ODD.md) carries the same table between the markers
 ``<!-- params:start -->`` and ``<!-- params:end -->``; ``--odd`` rewrites only that block.
 Tests regenerate both and fail when a committed file and the schema disagree
-(tests/test_paramdoc.py, tests/test_odd.py).
+(tests/report/test_paramdoc.py, tests/report/test_odd.py).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import numpy as np
@@ -18,9 +19,12 @@ from simulation.mechanisms.within_school import absorption, coaching, cpd, knowl
 from simulation.params.checks import check_memory, seed_from
 from simulation.params.loading import load_config
 from simulation.params.schema import BrokeringMode, ModelConfig
+from simulation.params.schools_file import filled_in, read_schools
 from simulation.state import Clock, Context, PartnershipState, SystemState, Tally, TermPlan
 from simulation.state.memory import reuse_freed_memory
 from simulation.state.segments import mean_knowledge, school_knowledge
+
+logger = logging.getLogger(__name__)
 
 EAGER_STAFF_AGENTS = 50_000  # above this, Staff agents are created on first use of model.staff_agents
 
@@ -70,13 +74,23 @@ class SchoolSystem(Model):
         schools = population.build_schools(cfg, self.rng)
         staff = population.build_staff(cfg, schools, self.rng)
         pupil_sigma = population.within_sd(cfg)
+        table = read_schools(cfg.system.schools_file) if cfg.system.schools_file else None
+        share = cfg.system.initial_attainment
+        if table is not None and not np.isnan(table.attainment).all():
+            given = ~np.isnan(table.attainment)
+            share = float(np.average(table.attainment[given], weights=table.pupils[given]))
+        benchmark = population.benchmark_for(share, staff.effective(), schools, staff.school, pupil_sigma)
+        if table is not None:
+            population.fit_context_to_attainment(schools, staff, benchmark, pupil_sigma, table.attainment)
+            filled = filled_in(table)
+            logger.warning("schools file %s: %d schools in %d regions; drawn from the calibrated defaults: %s",
+                           table.path, table.n, len(table.region_names), "; ".join(filled) or "nothing")
         system = SystemState(
             frontier=float(staff.knowledge.max()),
             initial_mean_knowledge=mean_knowledge(staff),
             initial_entrant_level=population.initial_entrant_level(cfg, staff.experience),
             pupil_sigma=pupil_sigma,
-            benchmark=population.benchmark_for(cfg.system.initial_attainment, staff.effective(), schools,
-                                               staff.school, pupil_sigma),
+            benchmark=benchmark,
         )
         clock = Clock(dt=1.0 / cfg.steps_per_year, steps_per_year=cfg.steps_per_year)
         return Context(cfg=cfg, rng=self.rng, clock=clock, staff=staff, schools=schools,
@@ -89,6 +103,9 @@ class SchoolSystem(Model):
         ctx = self.ctx
         partnerships.mark_experts(ctx)
         inspection.first_inspections(ctx)  # also places the first grade boundaries
+        if self.cfg.system.schools_file:
+            grades = read_schools(self.cfg.system.schools_file).grade
+            population.apply_given_grades(ctx.schools, grades, self.cfg.inspection.special_measures_leadership)
         information.estimate(ctx)
         if self.cfg.strategy.brokering == BrokeringMode.school_improvement_groups:
             brokering.assign_sigs(ctx)

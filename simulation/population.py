@@ -15,6 +15,7 @@ from scipy.optimize import brentq
 from scipy.special import ndtr
 
 from simulation.params.schema import ModelConfig
+from simulation.params.schools_file import read_schools
 from simulation.state import SchoolState, StaffState
 
 MIN_PUPILS = 20  # guards: no school is smaller than this, or has fewer staff than MIN_STAFF
@@ -27,8 +28,14 @@ def build_schools(cfg: ModelConfig, rng: np.random.Generator) -> SchoolState:
     secondary = rng.random(n) < sc.share_secondary
     mean_pupils = np.where(secondary, sc.pupils_secondary, sc.pupils_primary)
     pupils = np.maximum(MIN_PUPILS, rng.normal(mean_pupils, sc.pupils_sd_share * mean_pupils)).astype(np.int64)
+    table = read_schools(sc.schools_file) if sc.schools_file else None
+    if table is not None:  # your own schools: their phase and size replace the drawn ones
+        secondary, pupils = table.secondary.copy(), table.pupils.copy()
     ratio = np.where(secondary, sc.pupils_per_teacher_secondary, sc.pupils_per_teacher_primary)
     n_staff = np.maximum(MIN_STAFF, np.round(pupils / ratio)).astype(np.int64)
+    if table is not None:
+        given = ~np.isnan(table.teachers)
+        n_staff[given] = np.maximum(MIN_STAFF, np.round(table.teachers[given])).astype(np.int64)
     start = np.concatenate([[0], np.cumsum(n_staff)])
 
     rho = sc.context_pull_correlation
@@ -46,15 +53,66 @@ def build_schools(cfg: ModelConfig, rng: np.random.Generator) -> SchoolState:
     moral = rng.beta(shape, shape * (1 - mc) / max(mc, 1e-6), n) if mc > 0 else np.zeros(n)
     region = rng.integers(0, sc.n_regions, n)
     km = np.clip(rng.beta(*cfg.coaching.initial_km_shape, n), 0, 1)  # informal knowledge management before any programme
+    x, y = rng.random(n), rng.random(n)
+    if table is not None:
+        region, x, y = table.region.copy(), table.x.copy(), table.y.copy()
+        context = _context_by_disadvantage(context, table.disadvantaged)
     return SchoolState(
         secondary=secondary, pupils=pupils, n_staff=n_staff, start=start, region=region,
-        x=rng.random(n), y=rng.random(n), context=context, pull=pull, leadership=leadership,
+        x=x, y=y, context=context, pull=pull, leadership=leadership,
         km_capacity=km.copy(), km_floor=km, moral_capital=moral,
         grade=np.full(n, 2, dtype=np.int64), special_measures=np.zeros(n, dtype=bool),
         next_inspection=np.zeros(n), attainment=np.zeros(n), estimate=np.zeros(n),
         reviewed_until=np.full(n, -1.0), sig=np.full(n, -1, dtype=np.int64),
         intervened_until=np.full(n, -1.0), asked_until=np.full(n, -1.0), pilot=np.zeros(n, dtype=bool),
     )
+
+
+def _context_by_disadvantage(context: np.ndarray, disadvantaged: np.ndarray) -> np.ndarray:
+    """Schools whose disadvantaged share is given take the drawn intake contexts in reverse order
+    of it: the most disadvantaged intake gets the weakest context. The calibrated distribution of
+    contexts is kept; only who gets which is read from the file (an assumption: rank only)."""
+    given = np.flatnonzero(~np.isnan(disadvantaged))
+    if given.size < 2:
+        return context
+    out = context.copy()
+    out[given[np.argsort(-disadvantaged[given], kind="stable")]] = np.sort(context[given])
+    return out
+
+
+def fit_context_to_attainment(schools: SchoolState, staff: StaffState, benchmark: float, sigma: float,
+                              target: np.ndarray) -> None:
+    """Shift the intake context of each school with a given starting attainment (share at the
+    benchmark) until its teachers' pupils reach exactly that share (bisection, every school at once)."""
+    given = np.flatnonzero(~np.isnan(target))
+    if given.size == 0:
+        return
+    school_of_post = staff.school
+    effect = staff.effective()
+    weight = (schools.pupils / schools.n_staff)[school_of_post]
+    lo, hi = np.full(given.size, -10.0), np.full(given.size, 10.0)
+    goal = np.clip(target[given], 1e-4, 1 - 1e-4)
+    position = np.full(schools.n, -1)
+    position[given] = np.arange(given.size)
+    posts = np.flatnonzero(position[school_of_post] >= 0)
+    which = position[school_of_post[posts]]
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        share = ndtr((effect[posts] + mid[which] - benchmark) / sigma)
+        reached = np.bincount(which, weights=share * weight[posts], minlength=given.size)
+        reached /= np.bincount(which, weights=weight[posts], minlength=given.size)
+        too_high = reached > goal
+        hi = np.where(too_high, mid, hi)
+        lo = np.where(too_high, lo, mid)
+    schools.context[given] = (lo + hi) / 2
+
+
+def apply_given_grades(schools: SchoolState, grade: np.ndarray, sm_leadership: float) -> None:
+    """Schools whose latest inspection grade is given start with it (special measures: inadequate
+    without the leadership to improve, as for any judgement)."""
+    given = grade > 0
+    schools.grade[given] = grade[given]
+    schools.special_measures[given] = (grade[given] == 4) & (schools.leadership[given] < sm_leadership)
 
 
 def _context_sd(between: float, sd_pull: float, rho: float) -> float:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from simulation.params.accountability import (ENGLAND_FLOOR, FloorStep, InformationConfig, InspectionConfig,
                                               InterventionConfig)
@@ -25,13 +26,16 @@ from simulation.params.between_schools import (InnovationConfig, MoralCapitalCon
 from simulation.params.checks import ConfigError, validate
 from simulation.params.enums import BrokeringMode, Grade, PartnershipType, StrategyName, Targeting
 from simulation.params.fields import CALIBRATED, param
+from simulation.params.schools_file import read_schools
 from simulation.params.within_school import (AbsorptionConfig, CoachingConfig, CPDConfig, LeadershipConfig,
                                              StaffConfig)
 
 
 @dataclass
 class SystemConfig:
-    n_schools: int = param(40, 1, 50_000, "schools", "Number of schools.")
+    n_schools: int = param(40, 1, 50_000, "schools", "Number of schools (the file's rows when schools_file is given).")
+    schools_file: Optional[str] = param(None, help="A CSV or Parquet list of your own schools to start from "
+                                                   "(simulation/params/schools_file.py; data/example_schools.csv).")
     share_secondary: float = param(0.17, 0, 1, "share", "Share of schools that are secondary.",
                                    "DfE 2013/14: 3,372 of 20,159 primary+secondary")
     pupils_primary: int = param(280, 10, 5000, "pupils", "Mean pupils in a primary school.")
@@ -104,6 +108,11 @@ class ModelConfig:
     strategy: StrategyConfig = param(StrategyConfig())
 
     def __post_init__(self) -> None:
+        if self.system.schools_file:
+            table = read_schools(self.system.schools_file)
+            self.system.n_schools = table.n
+            if (table.grade > 0).all():  # the first grade boundaries reproduce the file's grade stock
+                self.inspection.initial_shares = [float((table.grade == g).mean()) for g in (1, 2, 3, 4)]
         validate(self)
 
 

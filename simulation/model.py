@@ -26,6 +26,8 @@ from simulation.state.segments import mean_knowledge, school_knowledge
 
 logger = logging.getLogger(__name__)
 
+INSPECTION_COLUMNS = ["school", "year", "score", "boundary_inadequate_ri", "boundary_ri_good",
+                      "boundary_good_outstanding", "grade", "previous_grade", "special_measures"]
 EAGER_STAFF_AGENTS = 50_000  # above this, Staff agents are created on first use of model.staff_agents
 
 
@@ -102,10 +104,8 @@ class SchoolSystem(Model):
         estimate, improvement groups, the first results and the floor."""
         ctx = self.ctx
         partnerships.mark_experts(ctx)
-        inspection.first_inspections(ctx)  # also places the first grade boundaries
-        if self.cfg.system.schools_file:
-            grades = read_schools(self.cfg.system.schools_file).grade
-            population.apply_given_grades(ctx.schools, grades, self.cfg.inspection.special_measures_leadership)
+        known = read_schools(self.cfg.system.schools_file).grade if self.cfg.system.schools_file else None
+        inspection.first_inspections(ctx, known)  # also places the first grade boundaries
         information.estimate(ctx)
         if self.cfg.strategy.brokering == BrokeringMode.school_improvement_groups:
             brokering.assign_sigs(ctx)
@@ -246,6 +246,26 @@ class SchoolSystem(Model):
     def metrics(self) -> pd.DataFrame:
         """Model-level metrics, one row per step (initial state included)."""
         return self.datacollector.get_model_vars_dataframe()
+
+    def inspections(self) -> pd.DataFrame:
+        """Every inspection so far, one row each: school, calendar year, the judgement score the
+        grade is cut from (pupil SD), the grade boundaries in force, grade (1 outstanding .. 4
+        inadequate), previous grade (0 at the first inspection), special measures."""
+        log = self.tally.inspection_log
+        if not log:
+            return pd.DataFrame(columns=INSPECTION_COLUMNS)
+        sizes = [r.schools.size for r in log]
+        bounds = np.repeat(np.array([r.boundaries for r in log]), sizes, axis=0)
+        return pd.DataFrame({
+            "school": np.concatenate([r.schools for r in log]),
+            "year": np.repeat([self.cfg.start_year + r.years for r in log], sizes),
+            "score": np.concatenate([r.score for r in log]),
+            "boundary_inadequate_ri": bounds[:, 0], "boundary_ri_good": bounds[:, 1],
+            "boundary_good_outstanding": bounds[:, 2],
+            "grade": np.concatenate([r.grade for r in log]),
+            "previous_grade": np.concatenate([r.previous for r in log]),
+            "special_measures": np.concatenate([r.special_measures for r in log]),
+        }, columns=INSPECTION_COLUMNS)
 
     def school_panel(self) -> pd.DataFrame:
         """School-level panel (needs ``collect_school_panel=True``)."""

@@ -107,14 +107,6 @@ def fit_context_to_attainment(schools: SchoolState, staff: StaffState, benchmark
     schools.context[given] = (lo + hi) / 2
 
 
-def apply_given_grades(schools: SchoolState, grade: np.ndarray, sm_leadership: float) -> None:
-    """Schools whose latest inspection grade is given start with it (special measures: inadequate
-    without the leadership to improve, as for any judgement)."""
-    given = grade > 0
-    schools.grade[given] = grade[given]
-    schools.special_measures[given] = (grade[given] == 4) & (schools.leadership[given] < sm_leadership)
-
-
 def _context_sd(between: float, sd_pull: float, rho: float) -> float:
     """Context SD so that var(pull + context) equals the between-school variance share."""
     # sd_c^2 + 2 rho sd_p sd_c + sd_p^2 = between, the positive root.

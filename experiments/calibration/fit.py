@@ -175,8 +175,8 @@ def simulate(job: tuple[str, dict[str, Any], int, bool]) -> dict[str, Any]:
     df = model.metrics().reset_index(drop=True)
     out: dict[str, Any] = {"setting": setting, "seed": seed}
     if setting == "national":
-        prev = np.concatenate([p for _, _, p, _ in model.tally.inspection_log])
-        new = np.concatenate([n for _, _, _, n in model.tally.inspection_log])
+        prev = np.concatenate([r.previous for r in model.tally.inspection_log])
+        new = np.concatenate([r.grade for r in model.tally.inspection_log])
         was_out, was_inad = prev == Grade.outstanding, prev == Grade.inadequate
         out.update(
             n_outstanding=int(was_out.sum()), n_outstanding_lost=int((new[was_out] != Grade.outstanding).sum()),

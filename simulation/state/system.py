@@ -5,6 +5,7 @@ resources and events a run counts."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -40,6 +41,18 @@ class SystemState:
     pilot_started: bool = False
 
 
+class Inspections(NamedTuple):
+    """One inspection round: the schools judged at a time, what the inspectors saw and decided."""
+
+    years: float  # model years since the start
+    schools: np.ndarray
+    previous: np.ndarray  # grade before (0 at the first inspection)
+    grade: np.ndarray
+    score: np.ndarray  # the judgement score the grade is cut from (pupil SD)
+    special_measures: np.ndarray
+    boundaries: np.ndarray  # the grade boundaries in force (inadequate|RI, RI|good, good|outstanding)
+
+
 @dataclass(slots=True)
 class Tally:
     """Resources spent and events counted. Staff and officer days are per step (reset by the
@@ -56,4 +69,4 @@ class Tally:
     partnerships_rebrokered: int = 0
     coaching_gain: float = 0.0
     leavers_total: int = 0
-    inspection_log: list = field(default_factory=list)  # (years, schools, previous grade, new grade)
+    inspection_log: list = field(default_factory=list)  # Inspections, one per round

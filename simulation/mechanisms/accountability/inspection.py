@@ -17,6 +17,7 @@ import numpy as np
 from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import Grade
 from simulation.state import Context
+from simulation.state.system import Inspections
 from simulation.state.segments import school_knowledge
 
 
@@ -45,16 +46,22 @@ def initial_boundaries(shares: list[float], seen: np.ndarray) -> np.ndarray:
 
 @mechanism(
     reads={"staff": "knowledge shallow", "schools": "context leadership"},
-    writes={"schools": "grade next_inspection special_measures", "system": "grade_boundaries"}
+    writes={"schools": "grade next_inspection special_measures", "system": "grade_boundaries",
+            "tally": "inspection_log"}
 )
-def first_inspections(ctx: Context) -> None:
+def first_inspections(ctx: Context, known: np.ndarray | None = None) -> None:
     """Every school is judged once; the first boundaries are placed on these judgements, so the
-    starting grade stock is the configured one whatever the inspection noise."""
+    starting grade stock is the configured one whatever the inspection noise. Where a school's
+    latest judgement is ``known`` (1-4; 0 or less where not, e.g. from a schools file) it keeps it."""
     sc = ctx.schools
     everyone = np.arange(sc.n)
     seen = _seen(ctx, everyone)
     ctx.system.grade_boundaries = initial_boundaries(ctx.cfg.inspection.initial_shares, seen)
-    _record(ctx, everyone, _grade(ctx, seen))
+    grades = _grade(ctx, seen)
+    if known is not None:
+        grades = np.where(known > 0, known, grades)
+    _record(ctx, everyone, grades)
+    _log(ctx, everyone, np.zeros(sc.n, dtype=np.int64), seen)
     cycle = np.asarray(ctx.cfg.inspection.cycle_years)[sc.grade - 1]
     sc.next_inspection = ctx.rng.random(sc.n) * cycle  # stagger the cycle
 
@@ -69,11 +76,19 @@ def inspect(ctx: Context) -> None:
     if due.size == 0:
         return
     previous = sc.grade[due].copy()
-    _record(ctx, due, judge(ctx, due))
-    ctx.tally.inspection_log.append((ctx.years_elapsed, due, previous, sc.grade[due].copy()))
+    seen = _seen(ctx, due)
+    _record(ctx, due, _grade(ctx, seen))
+    _log(ctx, due, previous, seen)
     cycle = np.asarray(ctx.cfg.inspection.cycle_years)[sc.grade[due] - 1]
     jitter = ctx.cfg.inspection.cycle_jitter
     sc.next_inspection[due] = ctx.years_elapsed + cycle * ctx.rng.uniform(1 - jitter, 1 + jitter, due.size)
+
+
+def _log(ctx: Context, schools: np.ndarray, previous: np.ndarray, seen: np.ndarray) -> None:
+    sc = ctx.schools
+    ctx.tally.inspection_log.append(Inspections(ctx.years_elapsed, schools, previous, sc.grade[schools].copy(), seen,
+                                                sc.special_measures[schools].copy(),
+                                                np.array(ctx.system.grade_boundaries, dtype=float)))
 
 
 def _record(ctx: Context, schools: np.ndarray, grades: np.ndarray) -> None:
@@ -94,8 +109,9 @@ def revise_framework(ctx: Context) -> None:
 def transition_rates(ctx: Context) -> dict[str, float]:
     """Share of outstanding schools no longer outstanding at the next inspection, and share of
     inadequate schools reaching good or better (compare: 55% and 20% in England)."""
-    prev = np.concatenate([p for _, _, p, _ in ctx.tally.inspection_log]) if ctx.tally.inspection_log else np.array([])
-    new = np.concatenate([n for _, _, _, n in ctx.tally.inspection_log]) if ctx.tally.inspection_log else np.array([])
+    log = ctx.tally.inspection_log
+    prev = np.concatenate([r.previous for r in log]) if log else np.array([])
+    new = np.concatenate([r.grade for r in log]) if log else np.array([])
     out_prev = prev == Grade.outstanding
     inad_prev = prev == Grade.inadequate
     return {

@@ -6,6 +6,7 @@ import pytest
 from simulation.agents import Inspectorate
 from simulation.mechanisms.accountability import inspection
 from simulation.params.schema import Grade
+from simulation.state.system import Inspections
 
 
 def test_first_inspections_reproduce_initial_shares(small_model):
@@ -103,8 +104,7 @@ def test_only_due_schools_are_inspected_and_logged(small_model):
     inspection.inspect(m.ctx)
     changed = np.flatnonzero(m.schools.next_inspection != before)
     np.testing.assert_array_equal(changed, [2, 5])
-    year, due, previous, new = m.tally.inspection_log[-1]
-    np.testing.assert_array_equal(due, [2, 5])
+    np.testing.assert_array_equal(m.tally.inspection_log[-1].schools, [2, 5])
 
 
 def test_inspectorate_revises_only_at_year_start(small_model):
@@ -120,7 +120,27 @@ def test_inspectorate_revises_only_at_year_start(small_model):
 
 def test_transition_rates_count_lost_outstanding(small_model):
     m = small_model()
-    m.tally.inspection_log = [(1.0, np.array([0, 1, 2, 3]), np.array([1, 1, 4, 4]), np.array([1, 2, 2, 4]))]
+    four = np.zeros(4)
+    m.tally.inspection_log = [Inspections(1.0, np.array([0, 1, 2, 3]), np.array([1, 1, 4, 4]), np.array([1, 2, 2, 4]),
+                                          four, four.astype(bool), np.zeros(3))]
     rates = inspection.transition_rates(m.ctx)
     assert rates["outstanding_lost"] == pytest.approx(0.5)
     assert rates["inadequate_to_good"] == pytest.approx(0.5)
+
+
+def test_inspections_table_has_every_judgement_and_its_cut(small_model):
+    """Every inspection is a row; the grade is the score cut at the boundaries in force, and the
+    previous grade is the school's grade at its inspection before (0 at the first)."""
+    m = small_model(scenario="regional")
+    m.run_years(4)
+    table = m.inspections()
+    assert (table.groupby("school").size() >= 1).all() and table.school.nunique() == m.schools.n
+    cut = 4 - sum((table.score >= table[c]).astype(int)
+                  for c in ("boundary_inadequate_ri", "boundary_ri_good", "boundary_good_outstanding"))
+    np.testing.assert_array_equal(table.grade, cut)
+    for _, rows in table.groupby("school"):
+        assert rows.previous_grade.iloc[0] == 0
+        np.testing.assert_array_equal(rows.previous_grade.iloc[1:], rows.grade.iloc[:-1])
+    last = table.groupby("school").grade.last()
+    np.testing.assert_array_equal(last.to_numpy(), m.schools.grade)
+    assert not (table.special_measures & (table.grade != Grade.inadequate)).any()

@@ -128,7 +128,7 @@ class SchoolSystem(Model):
         self.local_authority.know_the_schools()
         self.local_authority.broker_partnerships()
         School.seek_partners(ctx)
-        pilot.run_pilot(ctx)
+        pilot.start_pilot(ctx)
         coaching.coach(ctx)
         partnerships.exchange(ctx)
         cpd.train_staff(ctx)
@@ -164,10 +164,21 @@ class SchoolSystem(Model):
         ctx = self.ctx
         ctx.clock.term += 1
         ctx.tally.staff_days_used = float(sum(ctx.tally.spend.values()))
+        ctx.tally.own_staff_days = self.own_days_this_term()
         self._record_year()
         self.current_metrics = system_metrics(ctx)
         self.datacollector.collect(self)
         self._collect_panel()
+
+    def own_days_this_term(self) -> float:
+        """Staff days schools gave this term from their own time, every term a partnership runs:
+        both schools' ``days_per_term`` for each self-funded link (the pilot's trios at the
+        pilot's own ``days_per_school`` instead)."""
+        ctx, cfg = self.ctx, self.cfg.partnership
+        pilot_rows = pilot.pilot_links(ctx)
+        n_links = partnerships.self_funded_rows(ctx).size - pilot_rows.size
+        per_link = 2 * cfg.days_per_term * cfg.terms_per_year * ctx.dt
+        return n_links * per_link + pilot.pilot_days(ctx)
 
     def _record_year(self) -> None:
         """Keep each school's mean attainment per school year (selection filters use two years)."""

@@ -6,6 +6,7 @@ import pytest
 
 from simulation import ConfigError, SchoolSystem
 from simulation.agents import School, Staff
+from simulation.mechanisms.between_schools import pilot
 
 STRATEGIES = ["status_quo", "reducing_disparity", "growing_the_top", "upwards_convergence"]
 REQUIRED_COLUMNS = [
@@ -187,3 +188,30 @@ def test_config_object_can_be_passed_directly():
     cfg = load_config("teaching", "growing_the_top", n_schools=15)
     m = SchoolSystem(config=cfg, rng=1)
     assert m.schools.n == 15 and m.cfg is cfg
+
+
+def test_own_days_count_every_self_funded_partnership_every_term():
+    """Equal cost, measured: a partnership schools pay for themselves costs both schools'
+    days_per_term in every term it runs, not only the term it forms."""
+    from simulation.mechanisms.between_schools import partnerships
+
+    m = SchoolSystem(scenario="teaching", strategy="status_quo", rng=3, self_selection_rate=0.0,
+                     spontaneous_support=0.0, officer_days_per_school=0.0)
+    per_link = 2 * m.cfg.partnership.days_per_term * m.cfg.partnership.terms_per_year * m.dt
+    for _ in range(4):
+        m.step()
+        expected = partnerships.self_funded_rows(m.ctx).size * per_link
+        assert m.tally.own_staff_days == pytest.approx(expected)
+        assert m.metrics().total_staff_days.iloc[-1] == pytest.approx(m.tally.staff_days_used + expected)
+
+
+def test_pilot_schools_give_their_days_while_their_trios_run():
+    m = SchoolSystem(scenario="growing_the_top_pilot", strategy="status_quo", rng=0, n_trios=2, start_after_years=2.0,
+                     duration_years=1.0, self_selection_rate=0.0, spontaneous_support=0.0)
+    days = []
+    for _ in range(5 * m.cfg.steps_per_year):
+        m.step()
+        days.append(pilot.pilot_days(m.ctx))
+    running = np.array(days) > 0
+    assert running.sum() == m.cfg.steps_per_year  # one year of trios
+    assert max(days) == pytest.approx(6 * m.cfg.pilot.days_per_school * m.dt)

@@ -47,4 +47,7 @@ def final_summary(df: pd.DataFrame) -> dict[str, float]:
     out.update(convergence_components(df))
     out["upwards_convergence_index"] = convergence_index(df)
     out["total_resource_used"] = float(df["resource_used"].sum())
+    for column, name in (("total_staff_days", "run_staff_days"), ("officer_days_used", "run_officer_days")):
+        if column in df:  # every day released over the run (the first row is the starting state)
+            out[name] = float(df[column].iloc[1:].sum())
     return out

@@ -47,8 +47,11 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     _m("staff_days_used", "staff days/term", "Strategy-budget staff days spent this term.", False),
     _m("officer_days_used", "officer days/term", "Local-authority officer days spent this term.", False),
     _m("resource_used", "days/term", "Budget staff days plus officer days spent this term."),
-    _m("own_staff_days", "staff days/term", "Days schools spend on partnerships they chose themselves (and the pilot).",
-       False),
+    _m("own_staff_days", "staff days/term",
+       "Staff days schools give from their own time this term: every self-funded partnership for every term it runs "
+       "(collaboratives, support offered unasked, sponsor links) and the pilot.", False),
+    _m("total_staff_days", "staff days/term",
+       "All staff days released for improvement this term: the strategy budget plus the schools' own days.", False),
     _m("interventions", "schools", "Interventions so far (cumulative).", False),
 )}
 

@@ -68,6 +68,7 @@ def system_metrics(ctx: Context) -> dict[str, float]:
         "officer_days_used": float(ctx.tally.officer_days_used),
         "resource_used": float(ctx.tally.staff_days_used + ctx.tally.officer_days_used),
         "own_staff_days": float(ctx.tally.own_staff_days),
+        "total_staff_days": float(ctx.tally.staff_days_used + ctx.tally.own_staff_days),
         "interventions": float(ctx.tally.interventions),
     }
 

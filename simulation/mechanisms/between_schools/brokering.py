@@ -238,7 +238,7 @@ def broker_networks(ctx: Context, members: np.ndarray, n_groups: int, mode: BM, 
 
 @mechanism(
     reads={"schools": "estimate sig x y", "system": "estimate_order"},
-    writes={"links": "*", "tally": "own_staff_days"}
+    writes={"links": "*"}
 )
 def spontaneous_collaboration(ctx: Context) -> None:
     """Schools form self-selected collaboratives at a low rate and pay for them themselves."""
@@ -247,13 +247,12 @@ def spontaneous_collaboration(ctx: Context) -> None:
     room = has_room(ctx)
     seekers = np.flatnonzero(room & (ctx.rng.random(ctx.schools.n) < p))
     partner = _self_select(ctx, seekers, np.flatnonzero(room))
-    rows = link(ctx, seekers, partner, PT.collaborative, brokered=False, facilitated=False)
-    ctx.tally.own_staff_days += 2 * cfg.days_per_term * rows.size
+    link(ctx, seekers, partner, PT.collaborative, brokered=False, facilitated=False)
 
 
 @mechanism(
     reads={"schools": "estimate grade moral_capital sig x y", "system": "estimate_order"},
-    writes={"links": "*", "tally": "own_staff_days"}
+    writes={"links": "*"}
 )
 def spontaneous_support(ctx: Context) -> None:
     """Willing outstanding schools offer support unasked, to a weaker school nearby."""
@@ -265,8 +264,7 @@ def spontaneous_support(ctx: Context) -> None:
         return
     weak = np.flatnonzero((sc.grade >= 3) & room)
     receivers = _self_select(ctx, offering, weak)
-    rows = link(ctx, offering, receivers, PT.support, brokered=False, facilitated=False)
-    ctx.tally.own_staff_days += 2 * ctx.cfg.partnership.days_per_term * rows.size
+    link(ctx, offering, receivers, PT.support, brokered=False, facilitated=False)
 
 
 @mechanism(reads={"schools": "estimate secondary"}, writes={"schools": "sig"})

@@ -120,6 +120,15 @@ def _mature(ctx: Context, rows: np.ndarray) -> None:
     links.depth[rows] += cfg.depth_growth * ctx.dt * (cap - links.depth[rows])
 
 
+@mechanism(reads={"links": "active funded"})
+def self_funded_rows(ctx: Context) -> np.ndarray:
+    """Live partnerships the schools pay for with their own days (not from the strategy's budget):
+    self-selected collaboratives, support offered unasked, sponsor links, the pilot's trios."""
+    links = ctx.links
+    rows = links.live()
+    return rows[~links.funded[rows]]
+
+
 @mechanism(reads={"links": "a active age b"})
 def maturity_by_school(ctx: Context) -> np.ndarray:
     """Maturity of each school's most mature live partnership (0 when it has none)."""

@@ -66,21 +66,23 @@ def start_pilot(ctx: Context) -> None:
     sc.pilot[trios.ravel()] = True
 
 
-@mechanism(
-    reads={"schools": "estimate grade pupils x", "system": "yearly_attainment"},
-    writes={"schools": "pilot", "links": "*", "system": "pilot_started", "tally": "officer_days_used own_staff_days"}
-)
-def run_pilot(ctx: Context) -> None:
-    """Start the pilot when it is due; its schools' own days count every term it runs."""
-    start_pilot(ctx)
-    ctx.tally.own_staff_days += pilot_days(ctx)
-
-
-@mechanism(reads={"schools": "pilot"})
+@mechanism(reads={"schools": "pilot", "links": "a active b funded ptype"})
 def pilot_days(ctx: Context) -> float:
-    """Own staff days the pilot schools spend this step."""
-    if not ctx.schools.pilot.any():
+    """Own staff days the pilot schools spend this step: ``days_per_school`` a year for every
+    pilot school still in a live trio of the pilot."""
+    sc, links = ctx.schools, ctx.links
+    if not sc.pilot.any():
         return 0.0
-    cfg = ctx.cfg.pilot
-    running = ctx.years_elapsed < cfg.start_after_years + cfg.duration_years
-    return float(ctx.schools.pilot.sum()) * cfg.days_per_school * ctx.dt if running else 0.0
+    rows = pilot_links(ctx)
+    taking_part = np.zeros(sc.n, dtype=bool)
+    taking_part[links.a[rows]] = True
+    taking_part[links.b[rows]] = True
+    return float(taking_part.sum()) * ctx.cfg.pilot.days_per_school * ctx.dt
+
+
+@mechanism(reads={"schools": "pilot", "links": "a active b funded ptype"})
+def pilot_links(ctx: Context) -> np.ndarray:
+    """Live rows of the pilot's trios (self-funded trio links between two pilot schools)."""
+    sc, links = ctx.schools, ctx.links
+    rows = links.live()
+    return rows[(links.ptype[rows] == PT.trio) & ~links.funded[rows] & sc.pilot[links.a[rows]] & sc.pilot[links.b[rows]]]

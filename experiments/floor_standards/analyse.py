@@ -6,7 +6,7 @@
 The schedules are swept as ``floor_schedule`` overrides (conf/experiment/floor_standards.yaml);
 each is labelled by its shape ("flat 25%", "rising 25->40% by 2012"). Writes into
 SWEEP_DIR/analysis/: floor.png (floor in force, share of schools below it, P10 and top
-decile: median and 90% band over seeds), fans.png, convergence.png and report.md.
+decile: median and 10-90% range over seeds), fans.png, convergence.png and report.md.
 """
 
 from __future__ import annotations

@@ -18,10 +18,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.report.plots import plt
+from simulation.report.plots import finish, plt, year_axis
 from simulation.report.reports import cli, markdown, save, sweep_line, write_report
 
-OUTCOMES = {"attainment": "% pupils reaching the benchmark", "knowledge": "mean staff knowledge (pupil SD)"}
+OUTCOMES = {"attainment": "% of pupils at the benchmark", "knowledge": "mean staff knowledge (pupil SD)"}
 PRE_YEARS = 2.0
 HORIZONS = (1, 3, 5)
 
@@ -66,7 +66,7 @@ def analyse(panel, out):
     # per run and time: mean over schools of each group, and trio minus matched
     by_run = rows.groupby(["job", "t", "group"])[list(OUTCOMES)].mean().unstack("group")
     diff = pd.concat({o: by_run[(o, "trio")] - by_run[(o, "matched")] for o in OUTCOMES}, axis=1)
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), constrained_layout=True)
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.6), constrained_layout=True)
     for ax, outcome in zip(axes[:2], OUTCOMES):
         scale = 100 if outcome == "attainment" else 1
         for group, colour in (("trio", "#ff7f0e"), ("matched", "#777777")):
@@ -74,20 +74,30 @@ def analyse(panel, out):
             ax.fill_between(series.columns, series.quantile(0.05), series.quantile(0.95), color=colour, alpha=0.15)
             ax.plot(series.columns, series.mean(), color=colour, label=f"{group} schools")
         ax.axvline(0, color="k", lw=0.8, ls=":")
-        ax.set_title(OUTCOMES[outcome], fontsize=10)
-        ax.set_xlabel("years since the pilot started")
-        ax.legend(fontsize=8)
+        ax.set_title(f"{outcome.capitalize()} of trio schools and their matches", fontsize=10)
+        ax.set_ylabel(OUTCOMES[outcome])
+        year_axis(ax, "years since the pilot started")
     twin = axes[2].twinx()
     panels = ((axes[2], "attainment", "#1f77b4", "points"), (twin, "knowledge", "purple", "pupil SD"))
     for ax, outcome, colour, unit in panels:
         series = diff[outcome].unstack("t") * (100 if outcome == "attainment" else 1)
         ax.fill_between(series.columns, series.quantile(0.05), series.quantile(0.95), color=colour, alpha=0.12)
-        ax.plot(series.columns, series.mean(), color=colour)
+        ax.plot(series.columns, series.mean(), color=colour, ls="-" if outcome == "attainment" else "--",
+                label=f"trio minus matched: {outcome} ({unit})")
         ax.set_ylabel(f"{outcome} difference ({unit})", color=colour)
     axes[2].axhline(0, color="k", lw=0.8)
     axes[2].axvline(0, color="k", lw=0.8, ls=":")
-    axes[2].set_title("trio minus matched (mean over runs)", fontsize=10)
-    axes[2].set_xlabel("years since the pilot started")
+    axes[2].set_title("Trio minus matched", fontsize=10)
+    year_axis(axes[2], "years since the pilot started")
+    twin.grid(False)
+    twin.spines["right"].set_visible(True)
+    handles, labels = [], []
+    for ax in (axes[0], axes[2], twin):
+        h, lab = ax.get_legend_handles_labels()
+        handles, labels = handles + h, labels + lab
+    finish(fig, f"Growing the Top pilot: {', '.join(map(str, panel.scenario.unique()))} scenario",
+           f"Lines: mean over {len(pieces)} run{'s' * (len(pieces) > 1)} of the schools' mean; "
+           "bands: 5-95% range of the run means; dotted: the pilot's start.", handles, labels)
     paths = save({"pilot.png": fig}, out)
 
     d = diff.reset_index()

@@ -4,7 +4,7 @@ the share of outstanding schools supporting others, upwards convergence vs the s
     python -m experiments.london_challenge  # 2 strategies x 20 seeds x 30 years: the sweep, then this analysis
     python -m experiments.london_challenge --analyse-only [--sweep-dir SWEEP_DIR] [--out DIR]
 
-Writes into SWEEP_DIR/analysis/: london_chart.png (median and 90% band over seeds of the
+Writes into SWEEP_DIR/analysis/: london_chart.png (median and 10-90% range over seeds of the
 share of schools outstanding, in special measures, and of outstanding schools supporting
 another school), fans.png, convergence.png and report.md.
 """

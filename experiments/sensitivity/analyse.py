@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulation.report.plots import plt
+from simulation.report.plots import finish, plt
 from simulation.report.reports import folders, markdown, save, write_report
 from simulation.run.sweeps import morris_indices
 
@@ -35,15 +35,17 @@ def analyse(run_dir: Path, out: Path) -> list[Path]:
     fig, ax = plt.subplots(figsize=(7, 0.32 * len(ranked) + 1.2), constrained_layout=True)
     ax.barh(ranked.parameter[::-1], ranked.mu_star[::-1], xerr=ranked.mu_star_conf[::-1], color="#2ca02c", alpha=0.8)
     ax.set_xlabel("mu* of the upwards-convergence index (points)")
-    ax.set_title("Morris ranking of mechanism parameters")
+    finish(fig, "Morris ranking of mechanism parameters",
+           f"Bars: mu*, the mean absolute effect over {runs.seed.nunique()} seed(s) a point; whiskers: 95% interval.")
     fig2, ax2 = plt.subplots(figsize=(6, 5), constrained_layout=True)
     ax2.scatter(ranked.mu_star, ranked.sigma, color="#2ca02c")
     for _, row in ranked.head(8).iterrows():
         ax2.annotate(row.parameter.split(".")[-1], (row.mu_star, row.sigma), fontsize=7, xytext=(3, 3),
                      textcoords="offset points")
-    ax2.set_xlabel("mu* (importance)")
-    ax2.set_ylabel("sigma (non-linearity / interactions)")
-    ax2.set_title("Morris screening: upwards-convergence index")
+    ax2.set_xlabel("mu*: importance (index points)")
+    ax2.set_ylabel("sigma: non-linearity / interactions (index points)")
+    finish(fig2, "Morris screening: upwards-convergence index",
+           "A point per parameter (the 8 largest mu* named); both axes in index points.")
     paths = save({"ranking.png": fig, "morris.png": fig2}, out)
 
     base = " ".join(problem.get("overrides", []))

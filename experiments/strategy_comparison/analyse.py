@@ -4,7 +4,7 @@
     python -m experiments.strategy_comparison --analyse-only [--sweep-dir SWEEP_DIR] [--out DIR]
 
 Reads the sweep (default: the newest under outputs/experiments/strategy_comparison/) and
-writes into SWEEP_DIR/analysis/: fans.png (median and 90% band over seeds of mean
+writes into SWEEP_DIR/analysis/: fans.png (median and 10-90% range over seeds of mean
 attainment, spread P90-P10, top decile and frontier), grades.png (share of schools in each
 grade over time), convergence.png (x = spread, y = mean; up and to the left is upwards
 convergence) and report.md.

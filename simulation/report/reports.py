@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulation.report.plots import GRADE_COLUMNS, comparison_figure, convergence_diagram, plt
+from simulation.report.plots import (GRADE_COLUMNS, arm_labels, comparison_figure, convergence_diagram, finish, plt,
+                                     year_axis)
 from simulation.run.compare import summarise
 from simulation.run.sweeps import latest_sweep, load_table
 
@@ -55,11 +56,24 @@ def compare_arms(table: pd.DataFrame, out: Path, column: str, panels: dict[str, 
     frontier), whatever ``extra(table)`` draws, and ``convergence.png``.
     Returns the labelled table, the per-run summary and the figure paths."""
     table = with_arm(table, column, label)
-    figures = {name: comparison_figure(table, metrics) for name, metrics in (panels or {}).items()}
-    figures["fans.png"] = comparison_figure(table, FAN_METRICS)
+    where = heading(table)
+    figures = {name: comparison_figure(table, metrics, heading=f"{_title(name)}: {where}")
+               for name, metrics in (panels or {}).items()}
+    figures["fans.png"] = comparison_figure(table, FAN_METRICS, heading=f"Attainment and frontier: {where}")
     figures.update(extra(table) if extra else {})
-    figures["convergence.png"] = convergence_diagram(table)
+    figures["convergence.png"] = convergence_diagram(table, heading=f"Convergence diagram: {where}")
     return table, per_run(table), save(figures, out)
+
+
+def heading(table: pd.DataFrame) -> str:
+    """'london_challenge scenario, 30 years; arms: strategy.brokering' – the figures' first line."""
+    years = table.groupby("job").year.agg(lambda y: y.max() - y.min()).median() if "job" in table else \
+        table.year.max() - table.year.min()
+    return f"{', '.join(map(str, table.scenario.unique()))} scenario, {round(years)} years"
+
+
+def _title(file_name: str) -> str:
+    return Path(file_name).stem.replace("_", " ").capitalize()
 
 
 def per_run(table: pd.DataFrame) -> pd.DataFrame:
@@ -107,19 +121,22 @@ def sweep_line(table: pd.DataFrame) -> str:
 def grade_shares_figure(table: pd.DataFrame, order: list[str] | None = None):
     """Share of schools in each grade over time (mean over seeds), one stacked panel per arm."""
     arms = [a for a in (order or sorted(table.strategy.unique())) if a in set(table.strategy)]
-    fig, axes = plt.subplots(1, len(arms), figsize=(3.8 * len(arms), 4.0), sharey=True, constrained_layout=True,
+    labels = arm_labels(table)
+    fig, axes = plt.subplots(1, len(arms), figsize=(3.8 * len(arms), 4.4), sharey=True, constrained_layout=True,
                              squeeze=False)
     for ax, arm in zip(axes[0], arms):
         mean = table[table.strategy == arm].groupby("year")[[*GRADE_COLUMNS, "share_special_measures"]].mean() * 100
         ax.stackplot(mean.index, *[mean[c] for c in GRADE_COLUMNS], colors=[c for _, c in GRADE_COLUMNS.values()],
                      labels=[label for label, _ in GRADE_COLUMNS.values()], alpha=0.9)
         ax.plot(mean.index, mean["share_special_measures"], color="k", ls="--", lw=1, label="special measures")
-        ax.set_title(arm.replace("_", " "), fontsize=10)
+        ax.set_title(labels.get(arm, arm), fontsize=10)
         ax.set_ylim(0, 100)
-        ax.set_xlabel("year")
-    axes[0][0].set_ylabel("% of schools (mean over seeds)")
-    fig.legend(*axes[0][0].get_legend_handles_labels(), loc="outside lower center", ncol=5, fontsize=8)
-    return fig
+        year_axis(ax)
+    axes[0][0].set_ylabel("% of schools")
+    n = table.seed.nunique()
+    return finish(fig, f"Inspection grades: {heading(table)}",
+                  f"Share of schools in each grade, mean over {n} seeds; dashed: special measures (part of inadequate).",
+                  *axes[0][0].get_legend_handles_labels(), ncol=5)
 
 
 def save(figures: dict, out: Path) -> list[Path]:

@@ -10,8 +10,10 @@ the tests) calls it. Hydra's joblib and Ray launchers carry the ConfigStore to t
 leaves no output folder behind. Every override is parsed with Hydra's own parser. For a sweep
 (``-m``) each value of each swept key is checked once, combined with the first value of the
 others, so a bad value anywhere in ``strategy=a,b,c`` is caught up front (of a very long list,
-such as ``seed=range(0,1000)``, the first and last ten values); a sweep with no values is an
-error. Keys of Hydra itself (``hydra.*``, ``hydra/launcher=...``) are left to Hydra.
+such as ``seed=range(0,1000)``, the first and last ten values); a sweep with no values (such as
+the reversed ``seed=range(5,0)``, with the range meant as a suggestion) is an error, and so is a
+sweep without ``-m``. Of Hydra's own keys, the options of its groups (``hydra/launcher=...``)
+are checked; the rest (``hydra.*``) is left to Hydra.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from hydra import compose as hydra_compose
 from hydra import initialize_config_dir
 from hydra.core.config_store import ConfigStore
+from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
@@ -84,14 +87,32 @@ def user_overrides(args: list[str]) -> list[str]:
     return out
 
 
-def combinations(overrides: list[str]) -> list[list[str]]:
-    """One override list per value of each swept key (others at their first value)."""
+def _parse(overrides: list[str]) -> list[Any]:
     try:
-        parsed = OverridesParser.create().parse_overrides(overrides)
+        return OverridesParser.create().parse_overrides(overrides)
     except HydraException as exc:
         raise ConfigError(f"could not read the overrides {overrides}: {str(exc).splitlines()[0]}") from None
+
+
+def _no_values(key: str, override: Any) -> str:
+    """The sentence for a sweep that gives no values, with the range meant if it was reversed."""
+    name = key.lstrip("+~")
+    given = override.input_line.partition("=")[2] if override.input_line else "nothing"
+    text = f"{name} must be swept over at least one value (e.g. {name}=range(0,10)); got {given}, which gives none"
+    value = override.value()
+    start, stop, step = (getattr(value, k, None) for k in ("start", "stop", "step"))
+    if None not in (start, stop, step) and start != stop and (start > stop) == (step > 0):
+        meant = {1: f"range({stop},{start})", -1: f"range({start},{stop})"}.get(step, f"range({start},{stop},{-step})")
+        direction = "up" if step > 0 else "down"
+        text += f" (a range counts {direction} from its start and stops before its end: did you mean {meant}?)"
+    return text + "."
+
+
+def combinations(overrides: list[str], multirun: bool = True) -> list[list[str]]:
+    """One override list per value of each swept key (others at their first value); without
+    ``multirun`` a sweep is refused (Hydra would need ``-m``)."""
     plain, values = [], []
-    for o in parsed:
+    for o in _parse(overrides):
         if o.is_hydra_override():
             continue
         key = o.get_key_element()
@@ -100,9 +121,10 @@ def combinations(overrides: list[str]) -> list[list[str]]:
             continue
         options = list(o.sweep_string_iterator()) if o.is_sweep_override() else [o.get_value_element_as_str()]
         if not options:
-            given = o.input_line.partition("=")[2] if o.input_line else "nothing"
-            raise ConfigError(f"{key.lstrip('+~')} must be swept over at least one value "
-                              f"(e.g. {key.lstrip('+~')}=range(0,10)); got {given}, which gives none.")
+            raise ConfigError(_no_values(key, o))
+        if o.is_sweep_override() and not multirun:
+            raise ConfigError(f"{o.input_line} gives several values, which makes a sweep: add -m "
+                              f"(upconv -m {o.input_line} ...) to run one job per value.")
         if len(options) > 2 * MAX_CHECKED:  # e.g. seed=range(0,1000): the ends show a type or range error
             options = options[:MAX_CHECKED] + options[-MAX_CHECKED:]
         values.append((key, options))
@@ -120,8 +142,10 @@ def precheck(args: list[str]) -> None:
     """Raise ConfigError (one sentence) if any job of this command would get an invalid config."""
     register()
     overrides = user_overrides(args)
+    multirun = any(a in ("-m", "--multirun") or a.replace(" ", "").lower() == "hydra.mode=multirun" for a in args)
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base=None):
-        for combo in combinations(overrides):
+        _check_hydra_groups(overrides)
+        for combo in combinations(overrides, multirun=multirun):
             _check_groups(combo)
             try:
                 cfg = hydra_compose(config_name="config", overrides=combo)
@@ -133,10 +157,24 @@ def precheck(args: list[str]) -> None:
 
 def _check_groups(combo: list[str]) -> None:
     for item in combo:
-        key, _, value = item.partition("=")
+        key, sep, value = item.partition("=")
         group = key.lstrip("+~")
-        if group in GROUPS and value and value not in available(group):
+        if group in GROUPS and sep and value not in available(group):
             raise ConfigError(f"{group} must be one of {available(group)}; got {value!r}.")
+
+
+def _check_hydra_groups(overrides: list[str]) -> None:
+    """Options of Hydra's own groups (``hydra/launcher=joblib``), inside an initialised Hydra."""
+    loader = GlobalHydra.instance().config_loader()
+    for o in _parse(overrides):
+        group = o.key_or_group
+        if not (o.is_hydra_override() and "/" in group) or o.type.name == "DEL":
+            continue
+        options = loader.get_group_options(group)
+        chosen = list(o.sweep_string_iterator()) if o.is_sweep_override() else [o.get_value_element_as_str()]
+        for value in chosen:
+            if value not in options:
+                raise ConfigError(f"{group} must be one of {options}; got {value!r}.")
 
 
 def _explain(exc: Exception) -> str:

@@ -2,6 +2,7 @@
 
     upconv-collect outputs/multirun/2026-11-24/10-00-00            # -> SWEEP_DIR/collected.parquet
     upconv-collect SWEEP_DIR --out table.parquet --table schools    # school panels instead
+    upconv-collect SWEEP_DIR --csv                                  # collected.csv next to it
 
 A job is any folder under ``SWEEP_DIR`` holding ``.hydra/overrides.yaml`` (Hydra's multirun
 layout ``SWEEP_DIR/N/``; nested sweeps are found too). A job is *finished* when it has
@@ -12,7 +13,13 @@ missing. The table has one row per
 finished run x step: ``job`` (the folder, relative to ``SWEEP_DIR``), ``scenario``,
 ``strategy`` and ``seed`` from the job's composed config, one column per command-line
 override (the swept parameters, named by their key without ``+``/``~``, e.g.
-``strategy.brokering``), then every column of the job's ``timeseries.parquet``.
+``strategy.brokering``), then every column of the job's ``timeseries.parquet``. The Parquet
+file carries each column's unit and description (and the grade codes of a school table) in its
+schema metadata (``simulation.run.runner.parquet_metadata``).
+
+Exit status: 0 when every job the sweep defines finished; 1 when any failed or is missing (the
+table of the finished ones is still written; ``--allow-missing`` makes that 0) or when none
+finished (nothing written); 2 when there is no such folder or the arguments are wrong.
 
 The same from Python (a notebook): ``from simulation.run.collect import collect; collect(path)``.
 """
@@ -30,6 +37,8 @@ import pandas as pd
 import yaml
 from hydra.errors import HydraException
 from tqdm import tqdm
+
+from simulation.run.runner import write_parquet
 
 try:
     _Loader = yaml.CSafeLoader
@@ -158,15 +167,21 @@ def _last_line(path: Path) -> str:
     return lines[-1].strip() if lines else ""
 
 
+EXIT_STATUS = ("exit status: 0 when every job of the sweep finished; 1 when any job failed or is missing (the table "
+               "of the finished jobs is still written; --allow-missing makes this 0) or when no job finished (nothing "
+               "written); 2 when SWEEP_DIR does not exist or the arguments are wrong.")
+
+
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0].strip("`: "),
-                                epilog="Exit status 0 when at least one job finished (1 with --strict if any failed or "
-                                       "is missing), 1 when none did.")
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0].strip("`: "), epilog=EXIT_STATUS)
     p.add_argument("sweep_dir", type=Path, help="a Hydra multirun folder (or a folder of several)")
     p.add_argument("--out", "-o", type=Path, default=None,
                    help="output Parquet file (default SWEEP_DIR/collected.parquet)")
     p.add_argument("--table", default="timeseries", help="which per-job table to gather: timeseries (default) or schools")
-    p.add_argument("--strict", action="store_true", help="fail when any job failed or is missing")
+    p.add_argument("--csv", action="store_true", help="write the table as CSV too (same name, .csv)")
+    p.add_argument("--allow-missing", action="store_true",
+                   help="exit 0 even when some jobs failed or are missing (if at least one finished)")
+    p.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     args = p.parse_args(argv)
     try:
@@ -176,14 +191,21 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     print("\n".join(report_lines(df)), file=sys.stderr)
     if df.empty:
+        print("error: no job finished; nothing written", file=sys.stderr)
         sys.exit(1)
     name = "collected.parquet" if args.table == "timeseries" else f"collected_{args.table}.parquet"
     out = args.out or args.sweep_dir / name
-    df.to_parquet(out, index=False)
+    write_parquet(df, out)
+    if args.csv:
+        df.to_csv(out.with_suffix(".csv"), index=False)
     swept = [c for c in df.columns[1: list(df.columns).index("step")] if df[c].nunique(dropna=False) > 1] \
         if "step" in df.columns else []
-    print(f"{len(df)} rows ({df['job'].nunique()} runs x steps), swept: {', '.join(swept) or 'nothing'} -> {out}")
-    if args.strict and (df.attrs["failed"] or df.attrs["missing"]):
+    print(f"{len(df)} rows ({df['job'].nunique()} runs x steps), swept: {', '.join(swept) or 'nothing'} -> {out}"
+          + (f" and {out.with_suffix('.csv')}" if args.csv else ""))
+    incomplete = len(df.attrs["failed"]) + len(df.attrs["missing"])
+    if incomplete and not args.allow_missing:
+        print(f"error: {incomplete} job(s) failed or missing; the table holds the finished ones "
+              f"(--allow-missing to accept that)", file=sys.stderr)
         sys.exit(1)
 
 

@@ -28,11 +28,18 @@ CASES = [
     ("coaching.coching_time=3", ["coaching.coching_time", "did you mean coaching.coaching_time?", "docs/parameters.md"]),
     ("+coaching.coching_time=3", ["coaching.coching_time", "unknown", "did you mean coaching.coaching_time?"]),
     ("coching=3", ["unknown parameter 'coching'", "did you mean coaching?"]),
-    # a sweep with no values
+    # a sweep with no values; a reversed range names the range meant
     ("seed=range(0,0)", ["seed", "at least one value", "range(0,0)"]),
+    ("seed=range(5,0)", ["seed", "at least one value", "range(5,0)", "did you mean range(0,5)?"]),
+    # a sweep without -m
+    ("seed=1,2", ["seed=1,2", "sweep", "add -m"]),
     # unknown group option
     ("strategy=grow_the_top", ["strategy must be one of", "growing_the_top", "grow_the_top"]),
+    ("strategy=x", ["strategy must be one of", "upwards_convergence", "'x'"]),
     ("scenario=wales", ["scenario must be one of", "central_south_wales", "wales"]),
+    ("scenario=nowhere", ["scenario must be one of", "teaching", "'nowhere'"]),
+    ("+experiment=x", ["experiment must be one of", "strategy_comparison", "'x'"]),
+    ("hydra/launcher=nope", ["hydra/launcher must be one of", "joblib", "'nope'"]),
     # inconsistent combinations
     ("floor_schedule=[{year:2010,share:0.3},{year:2005,share:0.4}]", ["floor_schedule", "increasing", "2010, 2005"]),
     ("system.pupils_primary=10", ["pupils_primary", "fewer staff than schools"]),
@@ -62,6 +69,30 @@ def test_bad_value_in_a_sweep_is_caught_before_any_job(tmp_path):
                          timeout=120)
     assert res.returncode == 2 and "nonsense" in res.stderr
     assert not (tmp_path / "sweep").exists()
+
+
+SWEEP_CASES = [
+    ("seed=range(5,0)", ["seed must be swept over at least one value", "range(5,0)", "did you mean range(0,5)?"]),
+    ("seed=range(0,10,-1)", ["seed must be swept over at least one value", "did you mean range(0,10)?"]),
+    ("scenario=teaching,nowhere", ["scenario must be one of", "'nowhere'"]),
+    ("strategy=x", ["strategy must be one of", "'x'"]),
+    ("+experiment=x", ["experiment must be one of", "'x'"]),
+    ("+experiment=brokering,x", ["experiment must be one of", "'x'"]),
+    ("hydra/launcher=nope", ["hydra/launcher must be one of", "'nope'"]),
+    ("coaching.coching_time=1,2", ["unknown parameter 'coaching.coching_time'", "did you mean coaching.coaching_time?"]),
+]
+
+
+@pytest.mark.parametrize("override, words", SWEEP_CASES)
+def test_bad_sweep_is_one_sentence_exit_2_nothing_written(tmp_path, override, words):
+    res = subprocess.run([UPCONV, "-m", override, "years=1"], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 2
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    assert res.stdout == "" and list(tmp_path.iterdir()) == []  # no outputs/, no sweep folder
 
 
 @pytest.mark.parametrize("sweep", ["seed=range(0,0)", "seed=range(5,5)"])

@@ -119,3 +119,32 @@ def test_precheck_checks_every_value_of_a_sweep():
     with pytest.raises(ConfigError, match="seed must be a whole number"):
         precheck(["-m", "seed=1,abc"])
     assert combinations(["seed=range(0,1000)"])[0] == ["seed=0"] and len(combinations(["seed=range(0,1000)"])) == 20
+
+
+@pytest.mark.parametrize("sweep, meant", [
+    ("seed=range(5,0)", "range(0,5)"),
+    ("seed=range(10,0,2)", "range(10,0,-2)"),
+    ("seed=range(0,10,-1)", "range(0,10)"),
+    ("seed=range(3,3)", None),
+])
+def test_reversed_range_names_the_range_meant(sweep, meant):
+    with pytest.raises(ConfigError) as info:
+        combinations([sweep])
+    message = str(info.value)
+    assert message.startswith("seed must be swept over at least one value") and "\n" not in message
+    assert (f"did you mean {meant}?" in message) == (meant is not None), message
+
+
+def test_a_sweep_needs_multirun():
+    assert len(combinations(["seed=1,2"], multirun=True)) == 2
+    with pytest.raises(ConfigError, match=r"seed=range\(0,3\) gives several values, which makes a sweep: add -m"):
+        combinations(["seed=range(0,3)"], multirun=False)
+    with pytest.raises(ConfigError, match="add -m"):
+        precheck(["seed=1,2"])
+    precheck(["seed=1", "hydra.mode=MULTIRUN", "strategy=status_quo,growing_the_top"])  # -m given as a setting
+
+
+def test_hydra_group_options_are_checked():
+    precheck(["-m", "hydra/launcher=joblib", "seed=0"])
+    with pytest.raises(ConfigError, match=r"hydra/launcher must be one of \[.*'joblib'.*\]; got 'nope'\."):
+        precheck(["-m", "hydra/launcher=nope", "seed=0"])

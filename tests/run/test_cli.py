@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -65,3 +67,52 @@ def test_upconv_compare_writes_report(tmp_path):
     assert len(table) == 4 * 2 * (3 * 3 + 1)
     for name in ("attainment_fans.png", "grades.png", "convergence.png", "summary.md"):
         assert (tmp_path / "cmp" / name).exists()
+
+
+# --- Ctrl-C in a sweep: one line, exit 130, and the same command resumes --------------------
+
+SMALL_SWEEP = ["-m", "scenario=teaching", "seed=range(0,6)", "years=6", "write_figures=false"]
+
+
+def interrupt_after_first_job(cmd: list[str], cwd: Path, jobs: Path | None) -> tuple[subprocess.CompletedProcess, int]:
+    """Start ``cmd`` in its own process group, send SIGINT to the group (as Ctrl-C in a terminal
+    does) once a job has finished, and return what it printed and how many jobs had finished."""
+    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    deadline = time.time() + 300
+    pattern = "*/summary.json" if jobs is not None else "outputs/multirun/*/*/*/summary.json"
+    root = jobs if jobs is not None else cwd
+    while time.time() < deadline and not list(root.glob(pattern)) and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the sweep ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    finished = len(list(root.glob(pattern)))
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), finished
+
+
+@pytest.mark.parametrize("launcher", [[], ["hydra/launcher=joblib"]], ids=["basic", "joblib"])
+def test_ctrl_c_in_a_sweep_is_one_line_and_the_same_command_resumes(tmp_path, launcher):
+    sweep_dir = tmp_path / "sweep"
+    cmd = [str(BIN / "upconv"), *SMALL_SWEEP, *launcher, f"hydra.sweep.dir={sweep_dir}"]
+    res, finished = interrupt_after_first_job(cmd, tmp_path, sweep_dir)
+    assert res.returncode == 130, res.stderr
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert lines == [f"interrupted: {finished} of 6 jobs finished in {sweep_dir}; run the same command again to "
+                     f"resume (finished jobs are skipped)."], res.stderr
+    assert 1 <= finished < 6 and "Traceback" not in res.stdout
+    assert not list(sweep_dir.rglob(".*.tmp*")) and not list(sweep_dir.rglob("error.txt"))  # no debris
+    again = run(cmd, tmp_path)  # the same command
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert again.stdout.count("already finished") == finished and again.stdout.count(" done: ") == 6 - finished
+    assert len(list(sweep_dir.glob("*/summary.json"))) == 6
+
+
+def test_ctrl_c_in_a_dated_sweep_names_the_folder_to_resume(tmp_path):
+    res, finished = interrupt_after_first_job([str(BIN / "upconv"), *SMALL_SWEEP], tmp_path, None)
+    assert res.returncode == 130
+    (folder,) = {p.parent.parent for p in tmp_path.glob("outputs/multirun/*/*/*/summary.json")}
+    assert res.stderr.strip() == (f"interrupted: {finished} of 6 jobs finished in {folder.relative_to(tmp_path)}; add "
+                                  f"hydra.sweep.dir={folder.relative_to(tmp_path)} to the same command to resume "
+                                  f"(finished jobs are skipped).")

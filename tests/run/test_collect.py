@@ -46,7 +46,7 @@ def test_failed_and_missing_jobs_are_reported(sweep, tmp_path, capsys):
     assert [p.name for p in status.finished] == ["0", "2"] and [p.name for p in status.failed] == ["1"]
     assert status.missing == ["3"]
     with pytest.raises(SystemExit) as exit_:
-        main([str(broken), "--strict", "--quiet"])
+        main([str(broken), "--strict", "--quiet"])  # --strict: the default now, still accepted
     assert exit_.value.code == 1
     err = capsys.readouterr().err
     assert "2 of 4 jobs finished" in err and "failed or unfinished" in err and ": 1" in err and "missing" in err
@@ -72,3 +72,82 @@ def test_command_line(sweep, tmp_path):
     missing = subprocess.run([str(BIN / "upconv-collect"), str(tmp_path / "nowhere")], check=False,
                              capture_output=True, text=True)
     assert missing.returncode == 2 and "no sweep folder" in missing.stderr
+
+
+# --- exit status, CSV and units through the real command --------------------------------------
+
+def collect_cmd(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "upconv-collect"), *args, "--quiet"], check=False, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture
+def incomplete(sweep, tmp_path) -> Path:
+    """The sweep with one job that died before finishing and one that never started."""
+    broken = tmp_path / "incomplete"
+    shutil.copytree(sweep, broken)
+    (broken / "1" / "summary.json").unlink()
+    shutil.rmtree(broken / "3")
+    return broken
+
+
+def test_exit_1_when_jobs_failed_or_are_missing_but_the_table_is_written(incomplete):
+    res = collect_cmd(str(incomplete))
+    assert res.returncode == 1, res.stderr
+    assert "2 of 4 jobs finished" in res.stderr and "missing (no folder): 3" in res.stderr
+    assert "error: 2 job(s) failed or missing" in res.stderr and "--allow-missing" in res.stderr
+    assert sorted(pd.read_parquet(incomplete / "collected.parquet").job.unique()) == ["0", "2"]
+
+
+def test_allow_missing_exits_0_with_what_finished(incomplete):
+    res = collect_cmd(str(incomplete), "--allow-missing")
+    assert res.returncode == 0, res.stderr
+    assert "2 of 4 jobs finished" in res.stderr and "error" not in res.stderr
+    assert sorted(pd.read_parquet(incomplete / "collected.parquet").job.unique()) == ["0", "2"]
+
+
+def test_exit_1_and_nothing_written_when_no_job_finished(sweep, tmp_path):
+    none = tmp_path / "none"
+    shutil.copytree(sweep, none)
+    for summary in none.glob("*/summary.json"):
+        summary.unlink()
+    for flags in ([], ["--allow-missing"]):
+        res = collect_cmd(str(none), *flags)
+        assert res.returncode == 1 and "0 of 4 jobs finished" in res.stderr and "no job finished" in res.stderr
+        assert not (none / "collected.parquet").exists()
+
+
+def test_exit_status_is_documented_in_help():
+    res = subprocess.run([str(BIN / "upconv-collect"), "--help"], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0
+    text = " ".join(res.stdout.split())
+    assert "exit status: 0 when every job of the sweep finished; 1 when any job failed or is missing" in text
+    assert "--allow-missing" in text and "--csv" in text and "2 when SWEEP_DIR does not exist" in text
+
+
+def test_csv_next_to_the_parquet_table(sweep, tmp_path):
+    out = tmp_path / "table.parquet"
+    res = collect_cmd(str(sweep), "--out", str(out), "--csv")
+    assert res.returncode == 0, res.stderr
+    assert str(tmp_path / "table.csv") in res.stdout
+    parquet, csv = pd.read_parquet(out), pd.read_csv(tmp_path / "table.csv", dtype={"job": str})
+    assert list(csv.columns) == list(parquet.columns) and len(csv) == len(parquet) == 16
+    pd.testing.assert_frame_equal(csv, parquet, check_dtype=False)
+
+
+def test_collected_table_carries_units_and_version(sweep, tmp_path):
+    import pyarrow.parquet as pq
+
+    import simulation
+    from simulation.measures.registry import METRICS
+    from simulation.run.runner import read_units
+
+    out = tmp_path / "table.parquet"
+    assert collect_cmd(str(sweep), "--out", str(out)).returncode == 0
+    units = read_units(out)
+    for name, metric in METRICS.items():
+        assert units[name] == {"unit": metric.unit, "description": metric.description}
+    assert units["coaching.coaching_time"]["unit"] == "staff days/year"  # a swept parameter: from the schema
+    assert units["seed"]["unit"] == "-" and "job" in units
+    assert pq.read_schema(out).metadata[b"version"].decode() == simulation.__version__
+    assert pd.read_parquet(out).attrs["finished"] == ["0", "1", "2", "3"]  # the sweep status, as before

@@ -69,8 +69,14 @@ def measure(n_seeds: int = 20, out: Path = Path("outputs/patterns"), workers: in
         rows.append(line(f"3 UC index above {other}", uci(uc), uci(other), "UC", other))
     internal = np.array([pc.weak_programme(s, ("internal", "external")) for s in seeds])
     external = np.array([pc.weak_programme(s, ("external", "internal")) for s in seeds])
+    internal_only = np.array([pc.weak_programme(s, ("internal", "internal")) for s in seeds])
+    external_only = np.array([pc.weak_programme(s, ("external", "external")) for s in seeds])
     rows += [line("4 internal-first gains more (knowledge, pupil SD)", internal[:, 0], external[:, 0], "internal", "external"),
-             line("4 internal-first keeps more (4 years later)", internal[:, 1], external[:, 1], "internal", "external")]
+             line("4 internal-first keeps more (4 years later)", internal[:, 1], external[:, 1], "internal", "external"),
+             line("4 internal only vs external only (gain)", internal_only[:, 0], external_only[:, 0], "internal only",
+                  "external only"),
+             line("4 internal only vs external only (kept)", internal_only[:, 1], external_only[:, 1], "internal only",
+                  "external only")]
     with_rm = np.array([pc.supporting_share(s) for s in seeds])
     without = np.array([pc.supporting_share(s, role_modelling=0.0) for s in seeds])
     rows += [line("5 share of outstanding supporting grows (year 10 vs year 1)", with_rm[:, 1], with_rm[:, 0], "year 10", "year 1"),

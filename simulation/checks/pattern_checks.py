@@ -21,9 +21,11 @@ PROGRAMME_YEARS = 3
 
 
 def weak_programme(seed: int, order: tuple[str, str]) -> tuple[float, float]:
-    """Weakest 20% of schools get a phase of external support and a phase of internal
-    coaching, in the given order, then nothing. Returns their mean knowledge gain at the end
-    of the programme and four years later (what they kept)."""
+    """Weakest 20% of schools (by the authority's estimate) get two phases of PROGRAMME_YEARS
+    each - "internal" coaching, "external" support from strong schools, or "none" - in the given
+    order, then nothing. Support partnerships are set up at the start of an external phase and
+    run through it (they mature), ending when it ends. Returns their mean knowledge gain at the
+    end of the programme and four years later (what they kept)."""
     model = SchoolSystem(scenario=SCENARIO, strategy="status_quo", rng=seed, budget_days_per_school=0.0,
                          spontaneous_support=0.0, self_selection_rate=0.0)
     sc = model.schools
@@ -33,7 +35,8 @@ def weak_programme(seed: int, order: tuple[str, str]) -> tuple[float, float]:
     phases = [order[0]] * PROGRAMME_YEARS + [order[1]] * PROGRAMME_YEARS + ["none"] * 4
     results = []
     for year, phase in enumerate(phases):
-        set_phase(model, phase, targets, strong)
+        if year == 0 or phase != phases[year - 1]:
+            set_phase(model, phase, targets, strong)
         model.run_years(1)
         if year + 1 in (2 * PROGRAMME_YEARS, len(phases)):
             results.append(model.school_knowledge()[targets].mean() - start)

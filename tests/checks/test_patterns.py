@@ -115,9 +115,11 @@ def test_p3_strategies_spend_the_same(runs):
 
 @pytest.fixture(scope="module")
 def programmes():
-    internal = [pc.weak_programme(s, ("internal", "external")) for s in range(SEEDS)]
-    external = [pc.weak_programme(s, ("external", "internal")) for s in range(SEEDS)]
-    return np.array(internal), np.array(external)
+    """Four arms (pattern 4): internal first, external first; internal only, external only."""
+    arms = {"internal_first": ("internal", "external"), "external_first": ("external", "internal"),
+            "internal_only": ("internal", "internal"), "external_only": ("external", "external")}
+    out = {name: np.array([pc.weak_programme(s, order) for s in range(SEEDS)]) for name, order in arms.items()}
+    return out["internal_first"], out["external_first"]
 
 
 EXTERNAL_FIRST = ("FINDING: external knowledge taken in first reaches the weak school's best staff, who are then "

@@ -35,7 +35,7 @@ EXAMPLES = {
     "intervention.intervene": lambda ctx: (200.0,),
     "monitoring.monitor": lambda ctx: (200.0,),
     "brokering.choose": lambda ctx: (_weak(ctx), _strong(ctx), BM.data_informed),
-    "brokering.leverage_draw": lambda ctx: (4, True, True),
+    "brokering.leverage_draw": lambda ctx: (4, True),
     "brokering.link": lambda ctx: (_strong(ctx, 2), _weak(ctx, 2), PT.support),
     "brokering.willing_supporters": lambda ctx: (_strong(ctx),),
     "brokering.broker_support": lambda ctx: (_weak(ctx), _strong(ctx), BM.data_informed, True),

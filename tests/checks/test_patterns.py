@@ -122,19 +122,11 @@ def programmes():
     return out["internal_first"], out["external_first"]
 
 
-EXTERNAL_FIRST = ("FINDING: external knowledge taken in first reaches the weak school's best staff, who are then "
-                  "its coaches; coaching afterwards spreads it, so external-first does at least as well. The "
-                  "'overwhelmed' effect as encoded (lower uptake below the threshold, shallow take-in) is too weak "
-                  "to reverse this; see docs/patterns.md")
-
-
-@pytest.mark.xfail(reason=EXTERNAL_FIRST, strict=False)
 def test_p4_internal_first_gains_more(programmes):
     internal, external = programmes
     assert greater(internal[:, 0], external[:, 0]) < ALPHA
 
 
-@pytest.mark.xfail(reason=EXTERNAL_FIRST, strict=False)
 def test_p4_internal_first_keeps_more(programmes):
     internal, external = programmes
     assert greater(internal[:, 1], external[:, 1]) < ALPHA
@@ -173,6 +165,15 @@ def test_p6_supporting_schools_do_not_lose():
 # --- pattern 7 ---------------------------------------------------------------------------
 
 
+MATCHING_ALONE = ("FINDING: with no parameter favouring brokered links (high-leverage activity now depends on "
+                  "facilitation, both arms facilitated and monitored), data-informed matching does not lift the "
+                  "weakest schools more than self-selection: over seeds 0-9 their attainment gain after 10 years of "
+                  "support alone is 1.6 pp (data-informed) vs 1.8 pp (self-selected), 3 of 10 seeds favour data. "
+                  "Support without internal coaching reaches weak, overwhelmed schools, where a stronger partner "
+                  "brings more misfit practice too (absorption.misfit). See docs/patterns.md, pattern 7")
+
+
+@pytest.mark.xfail(reason=MATCHING_ALONE, strict=False)
 def test_p7_data_informed_brokering_beats_self_selected():
     data = [pc.weak_gain(s, "data_informed") for s in range(SEEDS)]
     self_sel = [pc.weak_gain(s, "self_selected") for s in range(SEEDS)]

@@ -30,6 +30,8 @@ def _strong(ctx, n=4):
 # extra arguments for functions that take more than the context
 EXAMPLES = {
     "information.review": lambda ctx: (_weak(ctx),),
+    "information.take_reading": lambda ctx: (_weak(ctx), np.zeros(4), 0.1),
+    "information.read_capacity": lambda ctx: (_weak(ctx),),
     "information.review_with_spare_days": lambda ctx: (20.0,),
     "inspection.judge": lambda ctx: (np.arange(5),),
     "intervention.intervene": lambda ctx: (200.0,),

@@ -40,9 +40,10 @@ CLASSIFICATION = [
      "role modelling of moral capital (Berwick), calibrated to London's 1% -> 17%"),
     ("6 supporters gain too", "follows from an assumed mechanism",
      "`supporter_learning` (Ainscow 2013: by helping others you help yourself)"),
-    ("7 data-informed brokering beats self-selected", "emerges",
-     "whom the broker matches, facilitation and monitoring - levers any partnership can have; no parameter "
-     "favours brokered links (experiments/brokering)"),
+    ("7 data-informed brokering beats self-selected", "would emerge; does not",
+     "only whom the broker matches, facilitation and monitoring - levers any partnership can have - could make it; "
+     "no parameter favours brokered links. With support alone reaching weak, overwhelmed schools, no lever lifts "
+     "the weakest fifth clearly (ablation above)"),
     ("7 low-leverage CPD changes little", "follows from an assumed mechanism",
      "`low_leverage_factor` (Ainscow 2013)"),
     ("8 partnerships need time", "follows from an assumed mechanism",
@@ -125,8 +126,18 @@ def measure(n_seeds: int = 20, out: Path = Path("outputs/patterns"), workers: in
     ablation = {arm: np.array([pc.ablation_gain(s, arm) for s in seeds]) for arm in pc.ABLATION}
     ablation_rows = ["| arm (support only, weakest fifth) | gain after 10 years, pp (mean) | seeds above 'none' |",
                      "|---|---|---|"]
-    ablation_rows += [f"| {arm} | {v.mean():.2f} | {int((v > ablation['none']).sum())} of {len(v)} |"
+    ablation_rows += [f"| {arm} | {v.mean():.2f} | "
+                      + ("-" if arm == "none" else f"{int((v > ablation['none']).sum())} of {len(v)}") + " |"
                       for arm, v in ablation.items()]
+    grade_rows = ["| strategy | year | outstanding % | good % | requires improvement % | inadequate % |",
+                  "|---|---|---|---|---|---|"]
+    for s in STRATEGIES:
+        sel = runs[runs.strategy == s]
+        for years in (0, 10, 20, 30):
+            at = sel[sel.step == years * 3]
+            shares = [100 * at[c].median() for c in ("share_outstanding", "share_good", "share_requires_improvement",
+                                                      "share_inadequate")]
+            grade_rows.append(f"| {s} | {years} | " + " | ".join(f"{v:.1f}" for v in shares) + " |")
     gains = np.array([pc.yearly_gains(s) for s in seeds])
     rows.append(line("8 partnership gain in year 3 vs year 1 (pupil SD)", gains[:, 2], gains[:, 0], "year 3", "year 1"))
     means = {s: (np.mean(fin(s, "mean_attainment")) * 100, np.mean(spread(fin, s)) * 100,
@@ -142,6 +153,8 @@ def measure(n_seeds: int = 20, out: Path = Path("outputs/patterns"), workers: in
             "Final year, mean over seeds:", "", *table, "",
             "Checks (paired one-sided Wilcoxon over seeds, holds at p < 0.01):", "", *rows, "",
             "Brokering ablation (pattern 7): which lever lifts the weakest schools", "", *ablation_rows, "",
+            "Grade stock over 30 years (median over seeds; inspection bar partly relative, "
+            "`inspection.relative_weight`):", "", *grade_rows, "",
             "Which patterns emerge and which follow from an assumed mechanism:", "",
             "| pattern | kind | why |", "|---|---|---|",
             *[f"| {p} | {kind} | {why} |" for p, kind, why in CLASSIFICATION], ""]

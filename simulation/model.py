@@ -131,6 +131,7 @@ class SchoolSystem(Model):
         pilot.start_pilot(ctx)
         coaching.coach(ctx)
         partnerships.exchange(ctx)
+        absorption.misfit(ctx)
         cpd.train_staff(ctx)
         innovation.innovate(ctx)
         knowledge.update_frontier(ctx)

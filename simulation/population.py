@@ -52,7 +52,8 @@ def build_schools(cfg: ModelConfig, rng: np.random.Generator) -> SchoolState:
     shape = cfg.moral_capital.initial_shape
     moral = rng.beta(shape, shape * (1 - mc) / max(mc, 1e-6), n) if mc > 0 else np.zeros(n)
     region = rng.integers(0, sc.n_regions, n)
-    km = np.clip(rng.beta(*cfg.coaching.initial_km_shape, n), 0, 1)  # informal knowledge management before any programme
+    km = _capacity_by_stage(rng.beta(*cfg.coaching.initial_km_shape, n), z1 + (leadership - lc.initial_mean) / max(lc.initial_sd, 1e-9),
+                            cfg.coaching.initial_km_stage_correlation, rng)  # informal knowledge management before any programme
     x, y = rng.random(n), rng.random(n)
     if table is not None:
         region, x, y = table.region.copy(), table.x.copy(), table.y.copy()
@@ -61,11 +62,29 @@ def build_schools(cfg: ModelConfig, rng: np.random.Generator) -> SchoolState:
         secondary=secondary, pupils=pupils, n_staff=n_staff, start=start, region=region,
         x=x, y=y, context=context, pull=pull, leadership=leadership,
         km_capacity=km.copy(), km_floor=km, moral_capital=moral,
-        grade=np.full(n, 2, dtype=np.int64), special_measures=np.zeros(n, dtype=bool),
+        grade=np.full(n, 2, dtype=np.int64), judged=np.zeros(n), special_measures=np.zeros(n, dtype=bool),
         next_inspection=np.zeros(n), attainment=np.zeros(n), estimate=np.zeros(n),
+        estimate_var=np.full(n, np.inf), km_estimate=np.full(n, _beta_mean(cfg.coaching.initial_km_shape)),
         reviewed_until=np.full(n, -1.0), sig=np.full(n, -1, dtype=np.int64),
         intervened_until=np.full(n, -1.0), asked_until=np.full(n, -1.0), pilot=np.zeros(n, dtype=bool),
     )
+
+
+def _capacity_by_stage(km: np.ndarray, stage: np.ndarray, rho: float, rng: np.random.Generator) -> np.ndarray:
+    """The drawn capacities, handed out so that their rank correlation with the school's stage
+    (recruitment pull and leadership) is about ``rho``: the distribution is kept, only who holds
+    which value follows the stage (a Gaussian copula on ranks)."""
+    stage = (stage - stage.mean()) / max(stage.std(), 1e-12)
+    key = rho * stage + np.sqrt(1 - rho**2) * rng.standard_normal(stage.size)
+    out = np.empty_like(km)
+    out[np.argsort(key, kind="stable")] = np.sort(km)
+    return np.clip(out, 0, 1)
+
+
+def _beta_mean(shape: list[float]) -> float:
+    """The authority's prior for a school's knowledge-management capacity before any reading."""
+    a, b = shape
+    return a / (a + b)
 
 
 def _context_by_disadvantage(context: np.ndarray, disadvantaged: np.ndarray) -> np.ndarray:

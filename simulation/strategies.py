@@ -116,7 +116,9 @@ def strongest(ctx: Context) -> np.ndarray:
 
 
 def ready(ctx: Context, schools: np.ndarray) -> np.ndarray:
-    return ctx.schools.km_capacity[schools] >= ctx.cfg.strategy.readiness_threshold
+    """Ready for external links: the authority's latest reading of the school's knowledge-management
+    capacity (inspection, review) reaches the threshold - never the true capacity."""
+    return ctx.schools.km_estimate[schools] >= ctx.cfg.strategy.readiness_threshold
 
 
 def coaching_targets(ctx: Context) -> np.ndarray:

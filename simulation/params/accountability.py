@@ -23,9 +23,17 @@ ENGLAND_FLOOR = [FloorStep(2002, 0.25), FloorStep(2008, 0.30), FloorStep(2011, 0
 
 @dataclass
 class InformationConfig:
-    data_noise: float = param(0.08, 0, 2, "pupil SD", "Noise of data-only knowledge of a school's quality.")
-    review_noise: float = param(0.03, 0, 2, "pupil SD", "Noise once a school has had a peer review (QAR).")
-    review_valid_years: float = param(2.0, 0, 20, "years", "How long a peer review keeps the authority's knowledge fresh.")
+    data_noise: float = param(0.08, 0.001, 2, "pupil SD",
+                              "Noise of one year's published results as a reading of a school's quality.")
+    review_noise: float = param(0.03, 0.001, 2, "pupil SD", "Noise of a peer review (QAR) as a reading of quality.")
+    review_valid_years: float = param(2.0, 0, 20, "years",
+                                      "A school is reviewed again only after this long (a review stays current).")
+    drift_sd: float = param(0.03, 0, 1, "pupil SD/sqrt(year)",
+                            "How far a school's quality may move unseen: the authority's uncertainty about a school "
+                            "grows by drift_sd^2 a year between readings (random-walk prior).")
+    km_noise: float = param(0.1, 0, 1, "km capacity",
+                            "Noise of a reading of a school's knowledge-management capacity, taken at each inspection "
+                            "(leadership and management) and peer review.")
     review_officer_days: float = param(2.0, 0.1, 100, "officer days", "Officer days one school review takes.")
 
 
@@ -41,8 +49,17 @@ class InspectionConfig:
                                      "Years between inspections by grade (outstanding..inadequate).")
     cycle_jitter: float = param(0.2, 0, 0.9, "share", "Inspection dates vary by up to this share of the cycle.")
     framework_interval: int = param(4, 1, 50, "years", "Years between framework revisions.")
+    relative_weight: float = param(0.5, 0, 1, "share",
+                                   "At a framework revision the boundaries move this share of the way to where the "
+                                   "inspectorate's latest judgements would give the starting grade stock (0: a purely "
+                                   "absolute bar that rises by bar_rise; 1: purely relative).",
+                                   "assumption; Ofsted statistics: outstanding stayed within about 10-25% and inadequate "
+                                   "1-5% of schools through the framework revisions 2005-2019")
     bar_rise: float = param(0.04, 0, 1, "pupil SD", "Rise of every grade boundary at each revision.",
                             "Berwick: the Ofsted framework's challenge rose with each iteration")
+    leadership_noise: float = param(0.1, 0, 1, "leadership",
+                                    "Noise of the inspectors' reading of a school's leadership capacity, on which "
+                                    "special measures are decided.")
     special_measures_leadership: float = param(0.55, 0, 1, "leadership",
                                                "An inadequate school below this leadership capacity is put in special measures.",
                                                CALIBRATED)

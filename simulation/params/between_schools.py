@@ -32,10 +32,13 @@ class PartnershipConfig:
     research_reach: float = param(0.3, 0, 1, "share",
                                   "How far a network, peer-review or trio link pulls toward the frontier rather than the partner's practice.",
                                   "Berwick: expert coaches locate the latest best practice in the system")
-    high_leverage_brokered: float = param(0.8, 0, 1, "probability", "Chance a brokered partnership runs high-leverage activity.")
-    high_leverage_self_selected: float = param(0.3, 0, 1, "probability",
-                                               "Chance a self-selected partnership runs high-leverage activity rather than meetings.",
-                                               "Ainscow 2013: 'cosy relationships that have no impact'")
+    high_leverage: float = param(0.3, 0, 1, "probability",
+                                 "Chance a partnership without a facilitator runs high-leverage activity (coaching, joint "
+                                 "practice development) rather than meetings; the same for brokered and self-chosen links.",
+                                 "Ainscow 2013: 'cosy relationships that have no impact'; value an assumption")
+    facilitated_high_leverage: float = param(0.8, 0, 1, "probability",
+                                             "Chance a partnership with a trained facilitator runs high-leverage activity.",
+                                             "Growing the Top: facilitated visits rated 5.6-5.9 of 6; value an assumption")
     days_per_term: float = param(4.0, 0, 100, "staff days/term", "Staff days each school gives a partnership per term.")
     terms_per_year: int = param(3, 1, 12, "terms", "School terms in a year (partnership days are given per term).",
                                 "England: three school terms")
@@ -49,8 +52,6 @@ class PartnershipConfig:
     similarity_scale: float = param(0.05, 0.001, 10, "pupil SD",
                                     "How strongly self-selected partnering prefers schools of similar estimated quality.",
                                     "Ainscow 2013: cosy relationships; size an assumption")
-    facilitated_leverage_bonus: float = param(0.1, 0, 1, "probability",
-                                              "Added chance that a facilitated partnership runs high-leverage activity.")
     ask_interval_years: float = param(1.0, 0, 20, "years",
                                       "A school that declined to support is not asked again for this long.")
     network_size: int = param(3, 2, 20, "schools", "Schools in a network or trio group.")

@@ -26,6 +26,11 @@ class StaffConfig:
                                   "knowledge-management capacity.",
                                   "Berwick: capturing best practice and sharing it; size an assumption")
     career_years: int = param(45, 5, 60, "years", "Longest career in the starting distribution of experience.")
+    induction: float = param(0.3, 0, 1, "share",
+                             "How far a new teacher starts toward the school's embedded practice (mean habit of its "
+                             "staff), times its knowledge-management capacity: what is embedded survives turnover.",
+                             "Berwick: capturing best practice so that it is not lost when staff leave; size an "
+                             "assumption")
     drift: float = param(0.03, 0, 1, "1/year",
                          "Forgetting: knowledge above a teacher's habit level (base) decays toward it at this rate.")
     leave_rate_first_year: float = param(0.13, 0, 1, "1/year", "Hazard of leaving in the first year.",
@@ -60,6 +65,12 @@ class CoachingConfig:
     initial_km_shape: list[float] = param([2.0, 5.0], 0.1, 100, "beta shape",
                                           "Beta(a, b) distribution of the informal knowledge-management capacity "
                                           "schools have before any programme (mean a / (a + b) = 0.29).")
+    initial_km_stage_correlation: float = param(0.5, 0, 0.99, "correlation",
+                                                "Rank correlation of a school's starting knowledge-management capacity "
+                                                "with its stage (recruitment pull and leadership): weak schools start "
+                                                "with weak systems.",
+                                                "Berwick: schools at the lowest end must build internal knowledge "
+                                                "management first; size an assumption")
     km_growth: float = param(0.5, 0, 5, "1/year", "Growth of knowledge-management capacity in a coaching school.")
     km_decay: float = param(0.1, 0, 5, "1/year", "Decay of knowledge-management capacity without practice.")
 
@@ -78,6 +89,12 @@ class AbsorptionConfig:
     overwhelm_threshold: float = param(0.4, 0, 1, "km capacity",
                                        "Below this capacity, external knowledge overwhelms a school.",
                                        "Berwick: weak schools taking external knowledge first are overwhelmed")
+    overwhelm_harm: float = param(0.5, 0, 2, "share",
+                                  "In an overwhelmed school, the share (1 - uptake) of external practice it cannot "
+                                  "absorb is adopted without fit to its context: it lowers every teacher's deep "
+                                  "knowledge by overwhelm_harm times that amount.",
+                                  "Berwick: schools taking on external knowledge first 'quickly become overwhelmed'; "
+                                  "Chhatwal: drag and drop; size an assumption")
     shallow_decay: float = param(1.5, 0, 10, "1/year", "Decay of shallow (copied, not embedded) knowledge.")
     consolidation: float = param(0.8, 0, 10, "1/year", "Rate at which shallow knowledge becomes deep at full capacity.")
 

@@ -24,10 +24,13 @@ class SchoolState:
     km_floor: np.ndarray  # the capacity a school keeps by habit without any programme
     moral_capital: np.ndarray  # willingness to help other schools [0, 1]
     grade: np.ndarray  # int 1..4 (Grade): the latest inspection judgement
+    judged: np.ndarray  # the score of the latest judgement (pupil SD), which the grade was cut from
     special_measures: np.ndarray  # bool
     next_inspection: np.ndarray  # float, model years
     attainment: np.ndarray  # share of pupils reaching the benchmark (published results)
-    estimate: np.ndarray  # the local authority's estimate of school quality
+    estimate: np.ndarray  # the local authority's estimate of school quality (accumulated from readings)
+    estimate_var: np.ndarray  # its variance (inf before the first reading)
+    km_estimate: np.ndarray  # the authority's latest reading of knowledge-management capacity
     reviewed_until: np.ndarray  # float years: peer-review information is fresh until then
     sig: np.ndarray  # int, school improvement group (-1 none)
     intervened_until: np.ndarray  # float years: no new intervention before then

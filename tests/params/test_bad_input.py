@@ -22,7 +22,7 @@ CASES = [
     ("system.n_schools=0", ["system.n_schools", "between 1 and 50000", "0"]),
     ("system.n_schools=-5", ["system.n_schools", "between 1", "-5"]),
     ("staff.leave_rate_first_year=1.5", ["staff.leave_rate_first_year", "between 0 and 1", "1.5"]),
-    ("partnership.high_leverage_brokered=-0.1", ["high_leverage_brokered", "between 0 and 1", "-0.1"]),
+    ("partnership.high_leverage=-0.1", ["high_leverage", "between 0 and 1", "-0.1"]),
     ("pilot.n_trios=20", ["pilot.n_trios", "at most 13", "20"]),
     # unknown keys, plain and with +
     ("coaching.coching_time=3", ["coaching.coching_time", "did you mean coaching.coaching_time?", "docs/parameters.md"]),

@@ -13,7 +13,7 @@ from simulation.params.schema import BrokeringMode, FloorStep, StrategyName, Sys
 
 @pytest.mark.parametrize("override, words", [
     ({"n_schools": 0}, ["system.n_schools", "between 1 and 50000", "got 0"]),
-    ({"high_leverage_brokered": 1.5}, ["partnership.high_leverage_brokered", "between 0 and 1", "1.5"]),
+    ({"facilitated_high_leverage": 1.5}, ["partnership.facilitated_high_leverage", "between 0 and 1", "1.5"]),
     ({"leave_rate_first_year": -0.1}, ["staff.leave_rate_first_year", "between 0 and 1"]),
     ({"cycle_years": [5, 4, 2, 0.1]}, ["inspection.cycle_years", "between 0.3 and 10"]),
     ({"internal_coaching": 0.5}, ["internal_coaching", "sum to 1", "1.500"]),

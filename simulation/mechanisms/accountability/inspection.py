@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.mechanisms.accountability.information import read_capacity, take_reading
 from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import Grade
 from simulation.state import Context
@@ -45,9 +46,9 @@ def initial_boundaries(shares: list[float], seen: np.ndarray) -> np.ndarray:
 
 
 @mechanism(
-    reads={"staff": "knowledge shallow", "schools": "context leadership"},
-    writes={"schools": "grade next_inspection special_measures", "system": "grade_boundaries",
-            "tally": "inspection_log"}
+    reads={"staff": "knowledge shallow", "schools": "context km_capacity leadership"},
+    writes={"schools": "grade judged next_inspection special_measures estimate estimate_var km_estimate",
+            "system": "grade_boundaries", "tally": "inspection_log"}
 )
 def first_inspections(ctx: Context, known: np.ndarray | None = None) -> None:
     """Every school is judged once; the first boundaries are placed on these judgements, so the
@@ -61,14 +62,17 @@ def first_inspections(ctx: Context, known: np.ndarray | None = None) -> None:
     if known is not None:
         grades = np.where(known > 0, known, grades)
     _record(ctx, everyone, grades)
+    sc.judged[everyone] = seen
     _log(ctx, everyone, np.zeros(sc.n, dtype=np.int64), seen)
+    _publish(ctx, everyone, seen)
     cycle = np.asarray(ctx.cfg.inspection.cycle_years)[sc.grade - 1]
     sc.next_inspection = ctx.rng.random(sc.n) * cycle  # stagger the cycle
 
 
 @mechanism(
-    reads={"staff": "knowledge shallow", "schools": "context leadership", "system": "grade_boundaries"},
-    writes={"schools": "grade next_inspection special_measures", "tally": "inspection_log"}
+    reads={"staff": "knowledge shallow", "schools": "context km_capacity leadership", "system": "grade_boundaries"},
+    writes={"schools": "grade judged next_inspection special_measures estimate estimate_var km_estimate",
+            "tally": "inspection_log"}
 )
 def inspect(ctx: Context) -> None:
     sc = ctx.schools
@@ -78,7 +82,9 @@ def inspect(ctx: Context) -> None:
     previous = sc.grade[due].copy()
     seen = _seen(ctx, due)
     _record(ctx, due, _grade(ctx, seen))
+    sc.judged[due] = seen
     _log(ctx, due, previous, seen)
+    _publish(ctx, due, seen)
     cycle = np.asarray(ctx.cfg.inspection.cycle_years)[sc.grade[due] - 1]
     jitter = ctx.cfg.inspection.cycle_jitter
     sc.next_inspection[due] = ctx.years_elapsed + cycle * ctx.rng.uniform(1 - jitter, 1 + jitter, due.size)
@@ -91,17 +97,34 @@ def _log(ctx: Context, schools: np.ndarray, previous: np.ndarray, seen: np.ndarr
                                                 np.array(ctx.system.grade_boundaries, dtype=float)))
 
 
+def _publish(ctx: Context, schools: np.ndarray, seen: np.ndarray) -> None:
+    """The report is published: the authority reads what the inspectors saw of teaching, and of
+    leadership and management (knowledge-management capacity)."""
+    take_reading(ctx, schools, seen, ctx.cfg.inspection.noise)
+    read_capacity(ctx, schools)
+
+
 def _record(ctx: Context, schools: np.ndarray, grades: np.ndarray) -> None:
-    sc = ctx.schools
+    """The grade, and special measures: inadequate, and the leadership the inspectors see
+    (``leadership_noise``) below ``special_measures_leadership``."""
+    sc, cfg = ctx.schools, ctx.cfg.inspection
     sc.grade[schools] = grades
-    weak_leadership = sc.leadership[schools] < ctx.cfg.inspection.special_measures_leadership
+    seen_leadership = sc.leadership[schools] + ctx.rng.normal(0, cfg.leadership_noise, schools.size)
+    weak_leadership = seen_leadership < cfg.special_measures_leadership
     sc.special_measures[schools] = (grades == Grade.inadequate) & weak_leadership
 
 
-@mechanism(writes={"system": "framework_revisions grade_boundaries"})
+@mechanism(reads={"schools": "judged"}, writes={"system": "framework_revisions grade_boundaries"})
 def revise_framework(ctx: Context) -> None:
-    """Each revision raises every boundary: 'outstanding' means more than it did."""
-    ctx.system.grade_boundaries = ctx.system.grade_boundaries + ctx.cfg.inspection.bar_rise
+    """Each revision raises the bar - 'outstanding' means more than it did (Berwick) - and is
+    partly re-set against what the inspectorate sees: the boundaries move ``relative_weight`` of
+    the way from the raised bar to where its latest judgements of every school would give the
+    starting grade stock. A purely absolute bar (weight 0) lets the grade stock run away under any
+    strategy that raises knowledge, which Ofsted's statistics never showed."""
+    cfg = ctx.cfg.inspection
+    raised = ctx.system.grade_boundaries + cfg.bar_rise
+    relative = initial_boundaries(cfg.initial_shares, ctx.schools.judged)
+    ctx.system.grade_boundaries = (1 - cfg.relative_weight) * raised + cfg.relative_weight * relative
     ctx.system.framework_revisions += 1
 
 

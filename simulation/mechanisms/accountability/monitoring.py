@@ -3,10 +3,11 @@
 Encodes Ainscow's third task: officers "monitor what happens, since ... there is a danger
 that they lead to the proliferation of meetings that result in no actions being taken";
 and the jigsaw note that a co-ordinating role spots schools "starting to slip" earlier than
-inspection alone. Once a year, every brokered partnership older than its maturity time is
-checked (``monitoring_days`` officer days each): if the receiving school's estimated quality
+inspection alone. Once a year, every partnership the authority pays for or arranged (whoever
+chose the partner) that is older than its maturity time is checked (``monitoring_days``
+officer days each): if the receiving school's estimated quality
 has not risen since the partnership began, it is ended, freeing its budget to be brokered
-again. Without monitoring, brokered partnerships run on whatever they achieve.
+again. Without monitoring, such partnerships run on whatever they achieve.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from simulation.mechanisms.declare import mechanism
 from simulation.state import Context
 
 @mechanism(
-    reads={"schools": "estimate", "links": "a age b brokered start_quality"},
+    reads={"schools": "estimate", "links": "a age b brokered funded start_quality"},
     writes={"links": "active", "tally": "partnerships_rebrokered"}
 )
 def monitor(ctx: Context, officer_days: float) -> float:
@@ -24,7 +25,8 @@ def monitor(ctx: Context, officer_days: float) -> float:
         return 0.0
     links = ctx.links
     rows = links.live()
-    rows = rows[links.brokered[rows] & (links.age[rows] >= ctx.cfg.partnership.maturity_years)]
+    # every partnership the authority pays for or arranged, whoever chose the partner
+    rows = rows[(links.brokered[rows] | links.funded[rows]) & (links.age[rows] >= ctx.cfg.partnership.maturity_years)]
     rows = rows[: int(officer_days // cfg.monitoring_days)]
     if rows.size == 0:
         return 0.0

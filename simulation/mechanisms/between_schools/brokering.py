@@ -129,11 +129,12 @@ def _any_choice(free: np.ndarray, candidates: np.ndarray, seekers: np.ndarray) -
 
 
 @mechanism()
-def leverage_draw(ctx: Context, n: int, brokered: bool, facilitated: bool) -> np.ndarray:
+def leverage_draw(ctx: Context, n: int, facilitated: bool) -> np.ndarray:
+    """Whether each new partnership runs high-leverage activity: a facilitator structures the work
+    (Growing the Top); who arranged the link does not matter in itself (Ainscow 2013: what matters
+    is evidence about each other's strengths and the activity, not the label)."""
     cfg = ctx.cfg.partnership
-    p = cfg.high_leverage_brokered if brokered else cfg.high_leverage_self_selected
-    if facilitated:
-        p = min(1.0, p + cfg.facilitated_leverage_bonus)
+    p = cfg.facilitated_high_leverage if facilitated else cfg.high_leverage
     return ctx.rng.random(n) < p
 
 
@@ -148,7 +149,7 @@ def link(ctx: Context, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: boo
         ctx.tally.officer_days_used += ctx.cfg.intervention.brokering_days * a.size
     return ctx.links.add(
         a, b, int(ptype), depth=float(ctx.cfg.partnership.initial_depth[int(ptype)]),
-        high_leverage=leverage_draw(ctx, a.size, brokered, facilitated), facilitated=facilitated,
+        high_leverage=leverage_draw(ctx, a.size, facilitated), facilitated=facilitated,
         brokered=brokered, start_quality=ctx.schools.estimate[b], group=group, funded=funded,
         until=until)
 

@@ -137,15 +137,16 @@ def maturity_by_school(ctx: Context) -> np.ndarray:
     return max_per_school_kernel(links.a[rows], links.b[rows], maturity(ctx, rows), ctx.schools.n)
 
 
-@mechanism(reads={"links": "brokered until"}, writes={"links": "active"})
+@mechanism(reads={"links": "brokered funded until"}, writes={"links": "active"})
 def lapse(ctx: Context) -> None:
-    """Fixed-term partnerships end on time; self-selected ones lapse at a constant rate;
-    brokered ones otherwise end only when monitoring finds them idle."""
+    """Fixed-term partnerships end on time; partnerships nobody pays for or arranged (schools'
+    own collaboratives and unasked support) lapse at a constant rate; those the strategy's budget
+    pays for run while it pays, and end early only when monitoring finds them idle."""
     links = ctx.links
     rows = links.live()
     links.end(rows[links.until[rows] <= ctx.years_elapsed])
     rows = links.live()
-    rows = rows[~links.brokered[rows]]
+    rows = rows[~(links.brokered[rows] | links.funded[rows])]
     p = 1 - (1 - ctx.cfg.partnership.dissolution_rate) ** ctx.dt
     links.end(rows[ctx.rng.random(rows.size) < p])
 

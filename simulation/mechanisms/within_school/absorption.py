@@ -18,7 +18,7 @@ from numba import njit
 
 from simulation.mechanisms.declare import mechanism
 from simulation.state import Context
-from simulation.state.segments import clip01
+from simulation.state.segments import clip01, posts_of
 
 
 
@@ -29,6 +29,19 @@ def uptake(ctx: Context, km: np.ndarray) -> np.ndarray:
     if thr <= 0:
         return np.ones_like(km)
     return np.clip(km / thr, 0.0, 1.0)
+
+
+@mechanism(reads={"schools": "km_capacity", "plan": "external_gain"}, writes={"staff": "knowledge"})
+def misfit(ctx: Context) -> None:
+    """What an overwhelmed school takes on beyond its capacity costs it: practice copied without
+    fit to its context and the attention it drains lower every teacher's deep knowledge by
+    ``overwhelm_harm * (1 - uptake) * gain``, the gain being what partners brought this term."""
+    sc, cfg = ctx.schools, ctx.cfg.absorption
+    harm = cfg.overwhelm_harm * (1 - uptake(ctx, sc.km_capacity)) * ctx.plan.external_gain
+    hit = np.flatnonzero(harm > 0)
+    if hit.size:
+        posts = posts_of(hit, sc.start)
+        ctx.staff.knowledge[posts] -= np.repeat(harm[hit], sc.n_staff[hit])
 
 
 @mechanism(reads={"schools": "km_capacity"}, writes={"staff": "knowledge shallow"})

@@ -18,7 +18,7 @@ from numba import njit
 from simulation.mechanisms.between_schools.partnerships import maturity_by_school
 from simulation.mechanisms.declare import mechanism
 from simulation.state import Context
-from simulation.state.segments import mean_knowledge
+from simulation.state.segments import mean_knowledge, school_mean
 
 
 
@@ -46,7 +46,7 @@ def _hazard_by_career_stage(ctx: Context) -> np.ndarray:
 
 
 @mechanism(
-    reads={"schools": "pull special_measures", "links": "a active age b",
+    reads={"schools": "km_capacity pull special_measures", "links": "a active age b",
            "system": "below_floor frontier initial_entrant_level initial_mean_knowledge"},
     writes={"staff": "base coach experience expert knowledge shallow trained", "tally": "leavers_total"}
 )
@@ -70,7 +70,7 @@ def entrant_level(ctx: Context) -> float:
 
 
 @mechanism(
-    reads={"schools": "pull", "system": "frontier initial_entrant_level initial_mean_knowledge"},
+    reads={"schools": "km_capacity pull", "system": "frontier initial_entrant_level initial_mean_knowledge"},
     writes={"staff": "base coach experience expert knowledge shallow trained"}
 )
 def recruit(ctx: Context, posts: np.ndarray) -> None:
@@ -79,6 +79,8 @@ def recruit(ctx: Context, posts: np.ndarray) -> None:
     st, cfg, sc = ctx.staff, ctx.cfg.staff, ctx.schools
     sd_within = cfg.knowledge_sd * np.sqrt(1 - cfg.knowledge_between_share)
     k = entrant_level(ctx) + sc.pull[st.school[posts]] + ctx.rng.normal(0, sd_within, posts.size)
+    embedded = school_mean(st.base, sc.start)[st.school[posts]]  # the school's practice as habit, before they join
+    k += cfg.induction * sc.km_capacity[st.school[posts]] * np.maximum(embedded - k, 0.0)
     k = np.minimum(k, ctx.system.frontier)
     st.knowledge[posts] = k
     st.base[posts] = k

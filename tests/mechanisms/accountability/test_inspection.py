@@ -34,15 +34,24 @@ def test_judgement_follows_boundaries(small_model):
 
 
 def test_revise_framework_raises_every_boundary(small_model):
-    m = small_model()
+    m = small_model(relative_weight=0.0)  # a purely absolute bar
     b0 = m.system.grade_boundaries.copy()
     inspection.revise_framework(m.ctx)
     np.testing.assert_allclose(m.system.grade_boundaries, b0 + m.cfg.inspection.bar_rise)
     assert m.system.framework_revisions == 1
 
 
+def test_a_partly_relative_bar_moves_toward_the_starting_stock_on_the_latest_judgements(small_model):
+    m = small_model(relative_weight=1.0, n_schools=400)
+    m.schools.judged += 0.5  # every school now judged much better than at the start
+    inspection.revise_framework(m.ctx)
+    cuts = 4 - np.searchsorted(m.system.grade_boundaries, m.schools.judged, side="right")
+    shares = np.bincount(cuts, minlength=5)[1:] / m.schools.n
+    np.testing.assert_allclose(shares, m.cfg.inspection.initial_shares, atol=0.01)
+
+
 def test_framework_is_revised_every_interval(small_model):
-    m = small_model(framework_interval=4)
+    m = small_model(framework_interval=4, relative_weight=0.0)
     b0 = m.system.grade_boundaries.copy()
     m.run_years(4)
     assert m.system.framework_revisions == 0  # four full years, not yet the start of the fifth
@@ -63,13 +72,22 @@ def test_standing_still_slips_a_grade(small_model):
 
 
 def test_special_measures_only_for_inadequate_with_weak_leadership(small_model):
-    m = small_model()
+    m = small_model(leadership_noise=0.0)
     thr = m.cfg.inspection.special_measures_leadership
     m.schools.leadership[:4] = [thr - 0.1, thr + 0.1, thr - 0.1, thr - 0.1]
     grades = np.array([Grade.inadequate, Grade.inadequate, Grade.requires_improvement, Grade.outstanding])
     inspection._record(m.ctx, np.arange(4), grades)
     np.testing.assert_array_equal(m.schools.special_measures[:4], [True, False, False, False])
     np.testing.assert_array_equal(m.schools.grade[:4], grades)
+
+
+def test_special_measures_read_the_leadership_the_inspectors_see(small_model):
+    m = small_model(leadership_noise=0.2, n_schools=400)
+    thr = m.cfg.inspection.special_measures_leadership
+    m.schools.leadership[:] = thr + 0.05  # all truly above the line
+    inspection._record(m.ctx, np.arange(400), np.full(400, Grade.inadequate))
+    share = m.schools.special_measures.mean()
+    assert 0.2 < share < 0.5  # P(N(0.05, 0.2) < 0) = 0.40: seen leadership, not the true one
 
 
 def test_special_measures_are_a_subset_of_inadequate(small_model):

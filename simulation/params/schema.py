@@ -88,6 +88,7 @@ class ModelConfig:
     start_year: int = param(2002, 1900, 2100, "year", "Calendar year of the first step.")
     steps_per_year: int = param(3, 1, 12, "steps", "Steps per year (3 = school terms).")
     collect_school_panel: bool = param(False, help="Collect a school-level panel every step.")
+    write_csv: bool = param(False, help="Also write timeseries.csv (and schools.csv) next to the Parquet files.")
     write_figures: bool = param(True, help="Write the per-run figure attainment.png (switch off in large sweeps).")
     floor_schedule: list[FloorStep] = param(ENGLAND_FLOOR, help="Floor standard by year (share of pupils at the benchmark).",
                                             source="DfE floor standards 2002-2015")

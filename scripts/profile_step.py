@@ -22,7 +22,7 @@ from simulation.mechanisms.within_school import absorption, coaching, cpd, knowl
 from simulation.model import SchoolSystem
 
 TIMED = [
-    (partnerships, "exchange"), (partnerships, "_take_from_partners"), (partnerships, "lapse"),
+    (partnerships, "exchange"), (partnerships, "_take_from_partners"), (partnerships, "lapse"), (absorption, "misfit"),
     (attainment, "update_attainment"), (turnover, "turnover"), (knowledge, "learn_from_experience"),
     (knowledge, "drift"), (absorption, "consolidate"), (cpd, "train_staff"), (coaching, "coach"),
     (innovation, "innovate"), (moral_capital, "role_model"), (leadership, "grow_leaders"),

@@ -92,25 +92,30 @@ def figure(table: pd.DataFrame, path: Path):
     import matplotlib.pyplot as plt
 
     table = table.assign(spread=table.p90_attainment - table.p10_attainment)
-    panels = [("share_outstanding", "outstanding share"), ("mean_attainment", "pupils at the benchmark"),
-              ("share_special_measures", "special measures share"), ("share_below_floor", "below the floor"),
-              ("spread", "spread P90 − P10"), ("share_outstanding_supporting", "outstanding schools supporting")]
-    fig, axes = plt.subplots(2, 3, figsize=(13, 7))
+    panels = [("share_outstanding", "outstanding", "% of schools"),
+              ("mean_attainment", "pupils at the benchmark (mean)", "% of pupils"),
+              ("share_special_measures", "in special measures", "% of schools"),
+              ("share_below_floor", "below the floor standard", "% of schools"),
+              ("spread", "spread P90 − P10 of schools", "percentage points"),
+              ("share_outstanding_supporting", "outstanding schools supporting another", "% of outstanding schools")]
+    fig, axes = plt.subplots(2, 3, figsize=(13, 7.4))
     colours = {strategy: STRATEGIES[strategy].colour for strategy in ARMS}
-    for ax, (col, title) in zip(axes.ravel(), panels):
+    for ax, (col, title, unit) in zip(axes.ravel(), panels):
         for strategy, colour in colours.items():
-            wide = table[table.strategy == strategy].pivot(index="year", columns="seed", values=col)
+            wide = 100 * table[table.strategy == strategy].pivot(index="year", columns="seed", values=col)
             ax.fill_between(wide.index, wide.quantile(0.1, axis=1), wide.quantile(0.9, axis=1), color=colour, alpha=0.2,
                             lw=0)
-            ax.plot(wide.index, wide.median(axis=1), color=colour, label=strategy)
+            ax.plot(wide.index, wide.median(axis=1), color=colour, label=STRATEGIES[strategy].label)
         ax.set_title(title, fontsize=10)
+        ax.set_ylabel(unit)
         ax.axvline(2011, color="0.8", lw=0.8, ls="--")
-    axes[0, 0].legend(fontsize=8)
     for ax in axes[1]:
         ax.set_xlabel("year")
-    fig.suptitle(f"London Challenge region: upwards convergence vs status quo "
-                 f"(median and 10–90% of {table.seed.nunique()} seeds)", fontsize=11)
-    fig.tight_layout()
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
+    fig.suptitle(f"London Challenge region: upwards convergence vs status quo\nLines: median over "
+                 f"{table.seed.nunique()} seeds; bands: 10-90% range over the seeds; dashed line: 2011", fontsize=11)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -35,7 +35,7 @@ from tqdm import tqdm
 from simulation.measures.index import convergence_index
 from simulation.params.checks import ConfigError
 from simulation.params.loading import allowed, available, load_config, resolve_key
-from simulation.run.runner import simulate, timeseries
+from simulation.run.runner import simulate, timeseries, write_parquet
 from simulation.strategies import STRATEGIES as STRATEGY_REGISTRY
 
 STRATEGIES = list(STRATEGY_REGISTRY)  # the compared strategies, from the one registry
@@ -258,7 +258,7 @@ def write_report(table: pd.DataFrame, out: Path) -> list[Path]:
     from simulation.report.plots import close, comparison_figure, convergence_diagram
 
     out.mkdir(parents=True, exist_ok=True)
-    table.to_parquet(out / "timeseries.parquet", index=False)
+    write_parquet(table, out / "timeseries.parquet")  # with units, version and grade codes in its metadata
     scenario, n, years = table.scenario.iloc[0], table.seed.nunique(), int(table.year.max() - table.year.min())
     heading = f"{scenario} scenario, {years} years"
     figures = {

@@ -135,3 +135,19 @@ def test_the_mix_syntax():
 
 def arms_label(out: Path) -> str:
     return {a["name"]: a for a in json.loads((out / "summary.json").read_text())["arms"]}["mymix"]["label"]
+
+
+def test_compare_table_carries_units(tmp_path):
+    """The comparison's timeseries.parquet says each column's unit, like every run's."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from simulation.run.runner import read_units
+
+    out = tmp_path / "cmp"
+    res = subprocess.run([str(Path(sys.executable).parent / "upconv-compare"), "--scenario", "teaching", "--seeds", "1",
+                          "--years", "1", "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    units = read_units(out / "timeseries.parquet")
+    assert units["mean_attainment"]["unit"] == "share" and "total_staff_days" in units

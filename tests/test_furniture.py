@@ -55,7 +55,7 @@ def test_changelog_starts_with_this_version():
     assert first and first.group(1) == simulation.__version__
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
     assert first.group(2) == str(cff["date-released"])
-    for topic in ("One house", "Context", "27 constants", "Registries", "python -m experiments.NAME",
+    for topic in ("One house", "Context", "30 constants", "Registries", "python -m experiments.NAME",
                   "register()", "Did you mean", "upconv-collect", "Ctrl-C", "units", "LICENSE"):
         assert topic in text, topic
 

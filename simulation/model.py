@@ -76,7 +76,7 @@ class SchoolSystem(Model):
         schools = population.build_schools(cfg, self.rng)
         staff = population.build_staff(cfg, schools, self.rng)
         pupil_sigma = population.within_sd(cfg)
-        table = read_schools(cfg.system.schools_file) if cfg.system.schools_file else None
+        self.schools_table = table = read_schools(cfg.system.schools_file) if cfg.system.schools_file else None
         share = cfg.system.initial_attainment
         if table is not None and not np.isnan(table.attainment).all():
             given = ~np.isnan(table.attainment)
@@ -104,7 +104,7 @@ class SchoolSystem(Model):
         estimate, improvement groups, the first results and the floor."""
         ctx = self.ctx
         partnerships.mark_experts(ctx)
-        known = read_schools(self.cfg.system.schools_file).grade if self.cfg.system.schools_file else None
+        known = self.schools_table.grade if self.schools_table is not None else None
         inspection.first_inspections(ctx, known)  # also places the first grade boundaries
         information.estimate(ctx)
         if self.cfg.strategy.brokering == BrokeringMode.school_improvement_groups:

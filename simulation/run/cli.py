@@ -32,7 +32,7 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from simulation.params.checks import ConfigError, unknown_keys  # noqa: F401  unknown_keys: re-exported
+from simulation.params.checks import ConfigError
 from simulation.params.hydra import precheck, register, validated
 from simulation.params.loading import CONF_DIR
 from simulation.run.runner import atomic_write, config_hash, simulate, write_run

@@ -18,7 +18,7 @@ from numba import njit
 from simulation.mechanisms.between_schools.partnerships import maturity_by_school
 from simulation.mechanisms.declare import mechanism
 from simulation.state import Context
-from simulation.state.segments import mean_knowledge, school_mean
+from simulation.state.segments import mean_knowledge, posts_of, school_mean, segments_of
 
 
 
@@ -79,7 +79,9 @@ def recruit(ctx: Context, posts: np.ndarray) -> None:
     st, cfg, sc = ctx.staff, ctx.cfg.staff, ctx.schools
     sd_within = cfg.knowledge_sd * np.sqrt(1 - cfg.knowledge_between_share)
     k = entrant_level(ctx) + sc.pull[st.school[posts]] + ctx.rng.normal(0, sd_within, posts.size)
-    embedded = school_mean(st.base, sc.start)[st.school[posts]]  # the school's practice as habit, before they join
+    hiring = np.unique(st.school[posts])  # the school's practice as habit, before they join: only where someone joins
+    habit = school_mean(st.base[posts_of(hiring, sc.start)], segments_of(hiring, sc.start))
+    embedded = habit[np.searchsorted(hiring, st.school[posts])]
     k += cfg.induction * sc.km_capacity[st.school[posts]] * np.maximum(embedded - k, 0.0)
     k = np.minimum(k, ctx.system.frontier)
     st.knowledge[posts] = k

@@ -2,7 +2,8 @@
 
     python -m experiments.patterns [--seeds 20] [--out outputs/patterns] [--workers 2]
 
-The same experiments as tests/checks/test_patterns.py (simulation/checks/pattern_checks.py), reported
+The same experiments as tests/checks/test_patterns.py and the assumed-pattern checks in tests/mechanisms/
+(simulation/checks/pattern_checks.py), reported
 with their numbers: per pattern the figures compared, their means over seeds and the
 one-sided paired Wilcoxon p-value.
 """
@@ -13,7 +14,6 @@ import logging
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import wilcoxon
 
 from simulation.checks import pattern_checks as pc
 from simulation.measures.index import convergence_index
@@ -31,31 +31,32 @@ CLASSIFICATION = [
      "the frontier moves only by innovation, whose attempt rate rises with released days (assumption, Berwick); "
      "the wider spread emerges"),
     ("3 UC raises the mean and the top and narrows the spread", "emerges",
-     "staging by the observed capacity x both strands x support by strong schools, at measured equal cost"),
+     "staging by the observed capacity x both strands x support by strong schools, at measured equal cost; "
+     "tests: tests/checks/test_patterns.py"),
     ("4 internal first gains and keeps more", "follows from an assumed mechanism",
      "being overwhelmed costs (uptake throttle, misfit harm `overwhelm_harm`) and embedding survives turnover "
-     "(`induction`) - both assumptions of size with Berwick as source; tests: tests/mechanisms/within_school/"
+     "(`induction`) - both assumptions of size with Berwick as source; checked in tests/mechanisms/within_school/"
      "test_absorption.py"),
     ("5 the share of outstanding schools supporting grows", "follows from an assumed mechanism",
-     "role modelling of moral capital (Berwick), calibrated to London's 1% -> 17%"),
+     "role modelling of moral capital (Berwick), calibrated to London's 1% -> 17%; checked in "
+     "tests/mechanisms/between_schools/test_moral_capital.py"),
     ("6 supporters gain too", "follows from an assumed mechanism",
-     "`supporter_learning` (Ainscow 2013: by helping others you help yourself)"),
+     "`supporter_learning` (Ainscow 2013: by helping others you help yourself); checked in "
+     "tests/mechanisms/between_schools/test_partnerships.py"),
     ("7 data-informed brokering beats self-selected", "would emerge; does not",
      "only whom the broker matches, facilitation and monitoring - levers any partnership can have - could make it; "
      "no parameter favours brokered links. With support alone reaching weak, overwhelmed schools, no lever lifts "
-     "the weakest fifth clearly (ablation above)"),
+     "the weakest fifth clearly (ablation above; `python -m experiments.brokering_ablation` for its figures); "
+     "test: tests/checks/test_patterns.py"),
     ("7 low-leverage CPD changes little", "follows from an assumed mechanism",
-     "`low_leverage_factor` (Ainscow 2013)"),
+     "`low_leverage_factor` (Ainscow 2013); checked in tests/mechanisms/within_school/test_cpd.py"),
     ("8 partnerships need time", "follows from an assumed mechanism",
-     "maturity = 1 - exp(-age / `maturity_years`) (jigsaw note: 2-4 years); test: "
+     "maturity = 1 - exp(-age / `maturity_years`) (jigsaw note: 2-4 years); checked in "
      "tests/mechanisms/between_schools/test_partnerships.py"),
 ]
 
 
-def p_greater(a, b) -> float:
-    d = np.asarray(a) - np.asarray(b)
-    return 1.0 if np.all(d == 0) else float(wilcoxon(d, alternative="greater").pvalue)
-
+p_greater = pc.greater
 
 def line(label: str, a, b, name_a: str, name_b: str) -> str:
     return (f"| {label} | {name_a} {np.mean(a):.3f} | {name_b} {np.mean(b):.3f} | "

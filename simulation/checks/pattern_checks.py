@@ -10,14 +10,25 @@ mechanisms.
 from __future__ import annotations
 
 import numpy as np
+import yaml
+from scipy.stats import wilcoxon
 
 from simulation.mechanisms.between_schools.brokering import link
 from simulation.mechanisms.within_school import coaching
 from simulation.model import SchoolSystem
+from simulation.params.loading import CONF_DIR
 from simulation.params.schema import PartnershipType as PT
 
 SCENARIO = "regional"
 PROGRAMME_YEARS = 3
+SEEDS = 20
+ALPHA = 0.01  # one-sided paired tests at the 1% level
+
+
+def greater(a, b) -> float:
+    """One-sided paired Wilcoxon signed-rank p-value that ``a > b`` (1.0 when every pair is equal)."""
+    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    return 1.0 if np.all(diff == 0) else float(wilcoxon(diff, alternative="greater").pvalue)
 
 
 def weak_programme(seed: int, order: tuple[str, str]) -> tuple[float, float]:
@@ -89,25 +100,30 @@ def support_effect(seed: int) -> float:
     return 100 * (change[supporters].mean() - change[others].mean())
 
 
-def weak_gain(seed: int, brokering: str, **overrides) -> float:
+def weak_gain(seed: int, brokering: str | None = None, **overrides) -> float:
     """Attainment gain (pp, 10 years) of the weakest fifth by the authority's first estimate, under
     reducing disparity with the whole budget on support from strong schools."""
+    if brokering is not None:
+        overrides["strategy.brokering"] = brokering
     model = SchoolSystem(scenario=SCENARIO, strategy="reducing_disparity", rng=seed, internal_coaching=0.0,
-                         school_support=1.0, brokering=brokering, **overrides)
+                         school_support=1.0, **overrides)
     weakest = np.argsort(model.schools.estimate)[: model.schools.n // 5]
     before = model.schools.attainment[weakest].mean()
     model.run_years(10)
     return 100 * (model.schools.attainment[weakest].mean() - before)
 
 
+def levers(arm: str) -> dict[str, object]:
+    """The overrides of a brokering-ablation arm, read from its file ``conf/brokering_levers/ARM.yaml`` (the
+    one list of arms, also swept by conf/experiment/brokering_ablation.yaml) as dotted keys."""
+    def leaves(node, prefix=""):
+        for key, value in node.items():
+            yield from leaves(value, f"{prefix}{key}.") if isinstance(value, dict) else [(f"{prefix}{key}", value)]
+    return dict(leaves(yaml.safe_load((CONF_DIR / "brokering_levers" / f"{arm}.yaml").read_text())))
+
+
 # The brokering ablation (pattern 7): which lever of brokering lifts the weakest schools.
-ABLATION = {
-    "none": dict(brokering="self_selected", facilitation=False, monitoring=False),
-    "matching only": dict(brokering="data_informed", facilitation=False, monitoring=False),
-    "facilitation only": dict(brokering="self_selected", facilitation=True, monitoring=False),
-    "monitoring only": dict(brokering="self_selected", facilitation=False, monitoring=True),
-    "all three": dict(brokering="data_informed", facilitation=True, monitoring=True),
-}
+ABLATION = {arm: levers(arm) for arm in ("none", "matching_only", "facilitation_only", "monitoring_only", "all_three")}
 
 
 def ablation_gain(seed: int, arm: str) -> float:

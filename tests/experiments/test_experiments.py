@@ -22,10 +22,13 @@ CASES = {
                          ["% outstanding", "% special measures"]),
     "floor_standards": (TINY, ["floor.png", "fans.png", "convergence.png"], ["flat 25%", "rising 25->40% by 2012"]),
     "brokering": (TINY, ["fans.png", "partnerships.png", "convergence.png"], ["school_improvement_groups", "none"]),
+    "brokering_ablation": (TINY, ["weakest.png", "fans.png", "convergence.png"],
+                           ["matching only", "facilitation only", "monitoring only", "all three", "weakest_gain"]),
     "growing_the_top_pilot": (["scenario=teaching", "years=4", "seed=0,1", "pilot.n_trios=2"], ["pilot.png"],
                               ["matched", "DiD"]),
 }
-JOBS = {"strategy_comparison": 8, "london_challenge": 4, "floor_standards": 6, "brokering": 8, "growing_the_top_pilot": 2}
+JOBS = {"strategy_comparison": 8, "london_challenge": 4, "floor_standards": 6, "brokering": 8, "brokering_ablation": 10,
+        "growing_the_top_pilot": 2}
 
 
 def experiment(name: str, *args: str, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:

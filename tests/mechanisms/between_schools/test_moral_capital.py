@@ -94,3 +94,26 @@ def test_supporting_marks_only_supporters_of_live_support_links(small_model):
                 facilitated=False, brokered=False, start_quality=np.zeros(1))
     m.links.end(np.array([1]))
     np.testing.assert_array_equal(np.flatnonzero(moral_capital.supporting(m.ctx)), [0])
+
+
+# --- pattern 5 follows from this mechanism (docs/patterns.md, "Which patterns are assumed") -----------------
+# Role modelling (Berwick) makes moral capital, and with it the share of outstanding schools supporting
+# another, grow from a small start; switching role modelling off removes the growth. A system-level
+# consequence of the assumption (calibrated to London's 1% -> 17%), checked, not a finding.
+
+
+@pytest.fixture(scope="module")
+def supporting():
+    from simulation.checks import pattern_checks as pc
+    with_rm = np.array([pc.supporting_share(s) for s in range(pc.SEEDS)])
+    without_rm = np.array([pc.supporting_share(s, role_modelling=0.0) for s in range(pc.SEEDS)])
+    return with_rm, without_rm
+
+
+@pytest.mark.slow
+def test_role_modelling_grows_the_supporting_share_from_a_small_start(supporting):
+    from simulation.checks.pattern_checks import ALPHA, greater
+    with_rm, without_rm = supporting
+    assert np.median(with_rm[:, 0]) < 0.1
+    assert greater(with_rm[:, 1], with_rm[:, 0]) < ALPHA
+    assert greater(with_rm[:, 1] - with_rm[:, 0], without_rm[:, 1] - without_rm[:, 0]) < ALPHA

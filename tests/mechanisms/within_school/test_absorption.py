@@ -74,3 +74,23 @@ def test_consolidate_without_shallow_changes_nothing(small_model):
     absorption.consolidate(m.ctx)
     np.testing.assert_array_equal(m.staff.knowledge, k0)
     assert m.staff.shallow.sum() == pytest.approx(0.0)
+
+
+# --- pattern 4 follows from this mechanism (docs/patterns.md, "Which patterns are assumed") -----------------
+# Being overwhelmed costs (the uptake throttle and misfit harm above) and embedding carries through turnover
+# (induction): with these assumptions, internal coaching first, then external support, gains and keeps more for
+# the weakest fifth than the reverse order. A system-level consequence of the assumption, checked, not a finding.
+
+
+@pytest.fixture(scope="module")
+def programmes():
+    from simulation.checks import pattern_checks as pc
+    arms = {"internal_first": ("internal", "external"), "external_first": ("external", "internal")}
+    return {name: np.array([pc.weak_programme(s, order) for s in range(pc.SEEDS)]) for name, order in arms.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("when, column", [("at the end of the programme", 0), ("four years later", 1)])
+def test_overwhelm_and_embedding_make_internal_first_gain_and_keep_more(programmes, when, column):
+    from simulation.checks.pattern_checks import ALPHA, greater
+    assert greater(programmes["internal_first"][:, column], programmes["external_first"][:, column]) < ALPHA, when

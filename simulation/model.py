@@ -12,7 +12,7 @@ from mesa import DataCollector, Model
 from simulation import population
 from simulation.agents import Inspectorate, LocalAuthority, School, Staff
 from simulation.measures.system import model_reporters, school_panel, system_metrics
-from simulation.mechanisms.accountability import floor_standards, information, inspection
+from simulation.mechanisms.accountability import academies, floor_standards, information, inspection, pressure
 from simulation.mechanisms.between_schools import brokering, innovation, moral_capital, partnerships, pilot
 from simulation.mechanisms.outcomes import attainment
 from simulation.mechanisms.within_school import absorption, coaching, cpd, knowledge, leadership, turnover
@@ -111,6 +111,7 @@ class SchoolSystem(Model):
             brokering.assign_sigs(ctx)
         attainment.update_attainment(ctx)
         floor_standards.apply_floor(ctx)
+        pressure.feel_pressure(ctx)
 
     @property
     def staff_agents(self) -> list[Staff]:
@@ -145,8 +146,11 @@ class SchoolSystem(Model):
         partnerships.lapse(ctx)
         attainment.update_attainment(ctx)
         floor_standards.apply_floor(ctx)
+        floor_standards.track_persistence(ctx)
         self.inspectorate.inspect()
+        pressure.feel_pressure(ctx)
         self.local_authority.spend_officer_days()
+        academies.convert(ctx)
         self.end_term()
 
     def begin_term(self) -> None:

@@ -67,6 +67,8 @@ def build_schools(cfg: ModelConfig, rng: np.random.Generator) -> SchoolState:
         estimate_var=np.full(n, np.inf), km_estimate=np.full(n, _beta_mean(cfg.coaching.initial_km_shape)),
         reviewed_until=np.full(n, -1.0), sig=np.full(n, -1, dtype=np.int64),
         intervened_until=np.full(n, -1.0), asked_until=np.full(n, -1.0), pilot=np.zeros(n, dtype=bool),
+        score=np.zeros(n), pressure=np.zeros(n), focus=np.zeros(n), focus_lift=np.zeros(n), below_floor_years=np.zeros(n),
+        academy=np.zeros(n, dtype=bool),
     )
 
 

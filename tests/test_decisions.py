@@ -70,3 +70,18 @@ def test_the_estimate_accumulates_and_reviews_sharpen_it():
     m.run_years(4)
     assert (m.schools.estimate_var < var0).mean() > 0.5  # readings accumulate: less uncertain than one reading
     assert "estimate_var" in FIELDS["schools"] and "km_estimate" in FIELDS["schools"]
+
+
+def test_accountability_pressure_and_academy_orders_read_observations_only():
+    """A school feels pressure from its published results and grade; the academy order follows the published
+    years below the floor and picks a sponsor by grade and the authority's estimate."""
+    from simulation.mechanisms.accountability import academies, pressure
+    a, b = _pair("status_quo")
+    for m in (a, b):
+        pressure.feel_pressure(m.ctx)
+        m.schools.below_floor_years[:3] = 5.0  # three schools due
+    np.testing.assert_array_equal(a.schools.pressure, b.schools.pressure)
+    np.testing.assert_array_equal(a.schools.focus, b.schools.focus)
+    np.testing.assert_array_equal(academies.convert(a.ctx), academies.convert(b.ctx))
+    np.testing.assert_array_equal(a.links.a, b.links.a)
+    np.testing.assert_array_equal(a.links.b, b.links.b)

@@ -1,9 +1,11 @@
 """Floor standards: a flat floor vs rising floor schedules.
 
-Runs the preset conf/experiment/floor_standards.yaml - flat 25% vs 25->40% by 2012 vs 25->50% by 2014 x 20 seeds x 30 years, `london_challenge`, status quo (60 runs) - as
+Runs the preset conf/experiment/floor_standards.yaml - flat 25% vs 25->40% by 2012 vs 25->50% by 2014 x status quo
+and upwards convergence x 20 seeds x 30 years, `london_challenge` (120 runs) - as
 `upconv -m +experiment=floor_standards hydra/launcher=joblib`, then the analysis of
 experiments/floor_standards/analyse.py on the sweep, which writes into SWEEP_DIR/analysis/:
-floor.png, fans.png, convergence.png and report.md (bottom and top against the flat floor).
+floor.png, outcomes.png, fans.png, convergence.png and report.md (both outcome measures, the
+disadvantage gap, turnover, academies and cost, each schedule against the flat floor).
 
     python -m experiments.floor_standards                                  # the whole design, all local cores
     python -m experiments.floor_standards scenario=teaching 'seed=range(0,2)' years=3   # a tiny version

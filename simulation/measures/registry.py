@@ -30,6 +30,16 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     _m("p10_attainment", "share", "10th percentile of schools' share reaching the benchmark."),
     _m("p90_attainment", "share", "90th percentile of schools' share reaching the benchmark."),
     _m("top_decile_attainment", "share", "Mean share reaching the benchmark in the best 10% of schools."),
+    _m("mean_score", "pupil SD",
+       "Pupil-weighted mean pupil score relative to the benchmark score: what pupils learn, which focus on the "
+       "benchmark does not raise (the distribution-wide outcome beside the benchmark share)."),
+    _m("focus_lift", "share",
+       "Pupil-weighted share of pupils over the benchmark only through focus on pupils near it: the part of "
+       "mean_attainment that is not learning."),
+    _m("p10_score", "pupil SD", "10th percentile of schools' mean pupil score relative to the benchmark score."),
+    _m("disadvantage_gap", "share",
+       "Mean benchmark share of the fifth of schools with the most advantaged intakes minus that of the most "
+       "disadvantaged fifth."),
     _m("frontier", "pupil SD", "Best knowledge any teacher holds (moved only by innovation)."),
     _m("mean_knowledge", "pupil SD", "Mean effective staff knowledge.", False),
     _m("share_outstanding", "share", "Share of schools graded outstanding."),
@@ -39,6 +49,11 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     _m("share_special_measures", "share", "Share of schools in special measures (a subset of inadequate)."),
     _m("floor", "share", "Floor standard in force (share of pupils at the benchmark).", False),
     _m("share_below_floor", "share", "Share of schools below the floor standard."),
+    _m("mean_pressure", "0-1",
+       "Mean accountability pressure schools feel (1: below the floor, inadequate or in special measures).", False),
+    _m("academies", "schools", "Schools converted to sponsored academies so far (cumulative).", False),
+    _m("leaving_rate", "1/year", "Teachers leaving this term, as an annual share of all posts."),
+    _m("heads_changed", "heads", "New heads so far (cumulative).", False),
     _m("share_outstanding_supporting", "share", "Share of outstanding schools releasing staff to support another school."),
     _m("mean_moral_capital", "0-1", "Mean moral capital (willingness to help other schools)."),
     _m("mean_km_capacity", "0-1", "Mean knowledge-management capacity."),

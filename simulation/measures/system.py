@@ -36,6 +36,13 @@ def _weighted_sd(values: np.ndarray, weights: np.ndarray) -> float:
     return float(np.sqrt(np.sum(weights * deviation**2) / (total - np.sum(weights**2) / total)))
 
 
+def _context_gap(context: np.ndarray, attainment: np.ndarray) -> float:
+    """Mean attainment of the fifth of schools with the most favourable intake context minus the least favourable."""
+    n = max(1, context.size // 5)
+    order = np.argsort(context, kind="stable")
+    return float(attainment[order[-n:]].mean() - attainment[order[:n]].mean())
+
+
 def system_metrics(ctx: Context) -> dict[str, float]:
     sc = ctx.schools
     att, w = sc.attainment, sc.pupils.astype(float)
@@ -50,6 +57,10 @@ def system_metrics(ctx: Context) -> dict[str, float]:
         "p10_attainment": float(np.quantile(att, 0.1)),
         "p90_attainment": float(np.quantile(att, 0.9)),
         "top_decile_attainment": float(np.sort(att)[-top_n:].mean()),
+        "mean_score": float(np.average(sc.score, weights=w)),
+        "focus_lift": float(np.average(sc.focus_lift, weights=w)),
+        "p10_score": float(np.quantile(sc.score, 0.1)),
+        "disadvantage_gap": _context_gap(sc.context, att),
         "frontier": float(ctx.system.frontier),
         "mean_knowledge": float(mean_knowledge(ctx.staff)),
         "share_outstanding": float(grade_share[0]),
@@ -59,6 +70,10 @@ def system_metrics(ctx: Context) -> dict[str, float]:
         "share_special_measures": float(sc.special_measures.mean()),
         "floor": float(ctx.system.floor),
         "share_below_floor": float(ctx.system.below_floor.mean()),
+        "mean_pressure": float(sc.pressure.mean()),
+        "academies": float(ctx.tally.academies),
+        "leaving_rate": float(ctx.tally.leavers_term / ctx.staff.n / ctx.dt),
+        "heads_changed": float(ctx.tally.heads_changed),
         "share_outstanding_supporting": float((outstanding & helping).sum() / max(outstanding.sum(), 1)),
         "mean_moral_capital": float(sc.moral_capital.mean()),
         "mean_km_capacity": float(sc.km_capacity.mean()),

@@ -80,3 +80,52 @@ class InterventionConfig:
                                       "Rise in the receiving school's estimate a monitored partnership must show to "
                                       "continue.")
     monitoring: bool = param(True, help="Whether officers monitor partnerships and re-broker idle ones.")
+
+
+@dataclass
+class PressureConfig:
+    """How schools respond to floor standards, league tables and inspection grades, and what it costs them
+    (issue "Floor standards and accountability as levers with consequences")."""
+
+    near_floor_margin: float = param(0.05, 0, 0.5, "share",
+                                     "A school whose published results are less than this above the floor feels "
+                                     "`near_floor` pressure.",
+                                     "assumption: schools just above a floor feared falling below it (National "
+                                     "Challenge 2008 named every school under 30%)")
+    near_floor: float = param(0.5, 0, 1, "0-1", "Pressure on a school just above the floor (1 = below it).")
+    requires_improvement: float = param(0.5, 0, 1, "0-1",
+                                        "Pressure on a school graded requires improvement (inadequate, special "
+                                        "measures and below the floor: 1).")
+    league_tables: float = param(0.2, 0, 1, "0-1",
+                                 "Pressure every school feels from published league tables: it shapes focus, "
+                                 "not jobs.",
+                                 "Burgess, Wilson & Worth (2013), J. Public Econ. 106: ending league tables in Wales "
+                                 "lowered school effectiveness; size calibrated (docs/calibration.md)")
+    focus: float = param(0.25, 0, 1, "share",
+                         "Under full pressure, the share of the pupils just below the benchmark (within "
+                         "`focus_band`) whom extra effort and entries lift over it.",
+                         "Gillborn & Youdell (2000) Rationing Education; Burgess, Propper, Slater & Wilson (2005) "
+                         "CMPO WP 05/128: pupils near the C/D threshold gain most under league tables; Wolf (2011): "
+                         "equivalent qualifications; size calibrated (docs/calibration.md)")
+    focus_band: float = param(0.5, 0, 3, "pupil SD", "How far below the benchmark a pupil may be and still be lifted "
+                              "over it by focus.",
+                              "assumption: about one GCSE grade, the C/D borderline of the triage studies; calibrated "
+                              "within 0.2-1 (docs/calibration.md)")
+    focus_cost: float = param(0.02, 0, 0.5, "pupil SD",
+                              "Mean score all pupils lose under full focus: effort and curriculum narrowed toward the "
+                              "benchmark.", "assumption (Wolf 2011 on narrowed entries)")
+    staff_turnover: float = param(0.5, 0, 5, "multiplier",
+                                  "Extra leaving hazard of teachers under full pressure (below the floor, inadequate "
+                                  "or in special measures; less when requires improvement or near the floor).",
+                                  "assumption (was weak_school_turnover, below the floor or in special measures)")
+    head_risk: float = param(0.15, 0, 1, "1/year", "Extra chance per year that a head under full pressure "
+                                 "leaves (heads' jobs at risk).", "assumption")
+    structural_intervention: bool = param(True, help="Whether schools persistently below the floor become sponsored "
+                                                     "academies.")
+    persistent_years: float = param(2.0, 0.3, 20, "years", "Years below the floor (published results) before a school "
+                                    "becomes a sponsored academy.",
+                                    "assumption; DfE 2010-: academy orders for schools persistently below the floor")
+    academy_sponsor_years: float = param(6.0, 0, 30, "years", "How long an academy sponsor supports its school.",
+                                 "assumption (sponsors run their academies for years: Eyles & Machin 2019, JEEA)")
+    conversion_officer_days: float = param(15.0, 0, 500, "officer days", "Central officer days to convert one school "
+                                           "(brokering the sponsor, the academy order).", "assumption")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from simulation.params.accountability import (ENGLAND_FLOOR, FloorStep, InformationConfig, InspectionConfig,
-                                              InterventionConfig)
+                                              InterventionConfig, PressureConfig)
 from simulation.params.between_schools import (InnovationConfig, MoralCapitalConfig, PartnershipConfig, PilotConfig,
                                                SIGConfig)
 from simulation.params.checks import ConfigError, validate
@@ -104,6 +104,7 @@ class ModelConfig:
     leadership: LeadershipConfig = param(LeadershipConfig())
     inspection: InspectionConfig = param(InspectionConfig())
     intervention: InterventionConfig = param(InterventionConfig())
+    pressure: PressureConfig = param(PressureConfig())
     sig: SIGConfig = param(SIGConfig())
     pilot: PilotConfig = param(PilotConfig())
     strategy: StrategyConfig = param(StrategyConfig())
@@ -120,5 +121,5 @@ class ModelConfig:
 __all__ = ["ModelConfig", "SystemConfig", "StrategyConfig", "ConfigError", "FloorStep", "ENGLAND_FLOOR", "param",
            "CALIBRATED", "StaffConfig", "CoachingConfig", "CPDConfig", "AbsorptionConfig", "LeadershipConfig",
            "PartnershipConfig", "InnovationConfig", "MoralCapitalConfig", "SIGConfig", "PilotConfig",
-           "InformationConfig", "InspectionConfig", "InterventionConfig", "BrokeringMode", "Grade", "PartnershipType",
+           "InformationConfig", "InspectionConfig", "InterventionConfig", "PressureConfig", "BrokeringMode", "Grade", "PartnershipType",
            "StrategyName", "Targeting"]

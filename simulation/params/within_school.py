@@ -39,8 +39,6 @@ class StaffConfig:
                                     "about 70% still teaching after five years")
     leave_rate_established: float = param(0.105, 0, 1, "1/year", "Hazard of leaving after five years (incl. retirement).",
                                           "about 10% leave the state sector each year")
-    weak_school_turnover: float = param(0.5, 0, 5, "multiplier",
-                                        "Extra leaving hazard in a school below the floor or in special measures.")
     partnership_retention: float = param(0.15, 0, 1, "share",
                                          "Reduction of the leaving hazard in a school with a mature partnership.",
                                          "jigsaw note: improved staff retention")

@@ -217,12 +217,20 @@ def run_finals(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (strategy, seed), run in table.groupby(["strategy", "seed"], sort=False):
         last = run.iloc[-1]
-        rows.append({"strategy": strategy, "seed": seed, "mean": 100 * last.mean_attainment,
-                     "p10": 100 * last.p10_attainment, "top_decile": 100 * last.top_decile_attainment,
-                     "spread": 100 * (last.p90_attainment - last.p10_attainment), "frontier": last.frontier,
-                     "outstanding": 100 * last.share_outstanding, "special_measures": 100 * last.share_special_measures,
-                     "uci": convergence_index(run), "resource_used": run.resource_used.iloc[1:].sum()})
+        row = {"strategy": strategy, "seed": seed, "mean": 100 * last.mean_attainment,
+               "p10": 100 * last.p10_attainment, "top_decile": 100 * last.top_decile_attainment,
+               "spread": 100 * (last.p90_attainment - last.p10_attainment), "frontier": last.frontier}
+        if "mean_score" in run:  # the distribution-wide outcome beside the benchmark share (tables from 0.3 on)
+            row.update(score=last.mean_score, score_gain=last.mean_score - run.mean_score.iloc[0],
+                       disadvantage_gap=100 * last.disadvantage_gap)
+        row.update(outstanding=100 * last.share_outstanding, special_measures=100 * last.share_special_measures,
+                   uci=convergence_index(run), resource_used=run.resource_used.iloc[1:].sum())
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: Decimals of a column of the final-year tables (default 1): pupil-SD columns need two.
+DECIMALS = {"frontier": 2, "score": 2, "score_gain": 2}
 
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
@@ -275,8 +283,10 @@ def write_report(table: pd.DataFrame, out: Path) -> list[Path]:
         close(fig)
         paths.append(out / name)
     stats, info = intervals(table), _arms_info(table)
-    cells = pd.DataFrame({m: [f"{stats['median'].loc[a, m]:.1f} [{stats['low'].loc[a, m]:.1f}–"
-                               f"{stats['high'].loc[a, m]:.1f}]" for a in stats["median"].index]
+    def cell(a, m, d):
+        return f"{stats['median'].loc[a, m]:.{d}f} [{stats['low'].loc[a, m]:.{d}f}–{stats['high'].loc[a, m]:.{d}f}]"
+
+    cells = pd.DataFrame({m: [cell(a, m, DECIMALS.get(m, 1)) for a in stats["median"].index]
                           for m in stats["median"].columns}, index=stats["median"].index)
     cells.insert(0, BUDGET_HEADER, budget_column(info))
     first = table[table.step == 0].iloc[0]
@@ -291,7 +301,9 @@ def write_report(table: pd.DataFrame, out: Path) -> list[Path]:
         f"{100 * first.top_decile_attainment:.1f}%.\n",
         f"Final year: **median over {n} seeds, with the 10–90% range across the {n} seeds in brackets** "
         f"(with few seeds the range is close to the lowest and highest). Percentages of pupils reaching the "
-        "benchmark (mean, p10, top_decile), percentage points (spread), pupil SD (frontier), % of schools "
+        "benchmark (mean, p10, top_decile), percentage points (spread, disadvantage_gap: most minus least "
+        "advantaged fifth of intakes), pupil SD (frontier; score: mean pupil score relative to the benchmark score, "
+        "what pupils learn, and score_gain since the start), % of schools "
         "(outstanding, special_measures); UCI = upwards-convergence index (simulation/measures/index.py); "
         "resource_used = staff + officer days over the run.\n",
         cells.to_markdown() if _has_tabulate() else cells.to_string(), "",

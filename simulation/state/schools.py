@@ -36,6 +36,12 @@ class SchoolState:
     intervened_until: np.ndarray  # float years: no new intervention before then
     asked_until: np.ndarray  # float years: a school that declined to support is not asked again before then
     pilot: np.ndarray  # bool: member of a Growing the Top pilot trio
+    score: np.ndarray  # mean pupil score relative to the benchmark score (pupil SD): what pupils learn
+    pressure: np.ndarray  # accountability pressure felt from published results and grades [0, 1]
+    focus: np.ndarray  # share of pupils just below the benchmark lifted over it by focused effort [0, 1]
+    focus_lift: np.ndarray  # share of the school's pupils over the benchmark only through focus
+    below_floor_years: np.ndarray  # float years below the floor without a break (published results)
+    academy: np.ndarray  # bool: a sponsored academy (structural intervention)
 
     LAYOUT = ("start", "n_staff", "n")  # what never changes after construction: free to read, never written
 

@@ -69,4 +69,8 @@ class Tally:
     partnerships_rebrokered: int = 0
     coaching_gain: float = 0.0
     leavers_total: int = 0
+    leavers_term: int = 0  # teachers who left this step
+    heads_changed: int = 0
+    academies: int = 0  # schools converted to sponsored academies (structural intervention)
+    central_officer_days: float = 0.0  # officer days of structural intervention this step (not the authority's)
     inspection_log: list = field(default_factory=list)  # Inspections, one per round

@@ -20,14 +20,15 @@ CASES = {
     "strategy_comparison": (TINY, ["fans.png", "grades.png", "convergence.png"], ["Upwards-convergence index", "UCI ="]),
     "london_challenge": (TINY, ["london_chart.png", "fans.png", "convergence.png"],
                          ["% outstanding", "% special measures"]),
-    "floor_standards": (TINY, ["floor.png", "fans.png", "convergence.png"], ["flat 25%", "rising 25->40% by 2012"]),
+    "floor_standards": (TINY, ["floor.png", "outcomes.png", "fans.png", "convergence.png"],
+                        ["flat 25%", "rising 25->40% by 2012", "under upwards_convergence", "score", "leaving_rate"]),
     "brokering": (TINY, ["fans.png", "partnerships.png", "convergence.png"], ["school_improvement_groups", "none"]),
     "brokering_ablation": (TINY, ["weakest.png", "fans.png", "convergence.png"],
                            ["matching only", "facilitation only", "monitoring only", "all three", "weakest_gain"]),
     "growing_the_top_pilot": (["scenario=teaching", "years=4", "seed=0,1", "pilot.n_trios=2"], ["pilot.png"],
                               ["matched", "DiD"]),
 }
-JOBS = {"strategy_comparison": 8, "london_challenge": 4, "floor_standards": 6, "brokering": 8, "brokering_ablation": 10,
+JOBS = {"strategy_comparison": 8, "london_challenge": 4, "floor_standards": 12, "brokering": 8, "brokering_ablation": 10,
         "growing_the_top_pilot": 2}
 
 

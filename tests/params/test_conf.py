@@ -19,7 +19,7 @@ SCENARIOS = available("scenario")
 STRATEGIES = available("strategy")
 EXPERIMENTS = available("experiment")
 LAUNCHERS = ["basic", "joblib", "ray", *sorted(p.stem for p in (CONF_DIR / "hydra" / "launcher").glob("*.yaml"))]
-EXPECTED_JOBS = {"strategy_comparison": 80, "london_challenge": 40, "floor_standards": 60, "brokering": 80, "brokering_ablation": 100,
+EXPECTED_JOBS = {"strategy_comparison": 80, "london_challenge": 40, "floor_standards": 120, "brokering": 80, "brokering_ablation": 100,
                  "growing_the_top_pilot": 20, "sensitivity": 1}
 
 

@@ -8,6 +8,14 @@ score is averaged over the school's teachers (``Phi((k + context + cohort - benc
 sigma)``). Experts released to support another school are partly covered by less expert
 staff while away (``support_release_cost``). The benchmark score is fixed at the start so
 that 42.1% of pupils reach it (England, 2001/02).
+
+Two outcomes, because accountability can move one without the other (issue "Floor standards and
+accountability as levers with consequences"): the **benchmark share** (what policy measures) and the
+**mean score**, the school's mean pupil score relative to the benchmark score in pupil SD (what pupils
+learn). A school's focus on pupils near the benchmark (:mod:`~simulation.mechanisms.accountability.pressure`)
+lifts a share ``focus_s`` of the pupils within ``focus_band`` below it over the benchmark - the share rises,
+the mean score does not - and costs every pupil ``focus_cost`` x focus_s:
+share = Phi(z) + focus_s (Phi(z + band / sigma) - Phi(z)), with z the pupils' standardised score after the cost.
 """
 
 from __future__ import annotations
@@ -23,21 +31,29 @@ from simulation.mechanisms.within_school.turnover import entrant_level
 
 
 @mechanism(
-    reads={"staff": "expert knowledge shallow", "schools": "context", "plan": "released",
+    reads={"staff": "expert knowledge school shallow", "schools": "context focus", "plan": "released",
            "system": "benchmark initial_entrant_level initial_mean_knowledge pupil_sigma"},
-    writes={"schools": "attainment"}
+    writes={"schools": "attainment focus_lift score"}
 )
 def update_attainment(ctx: Context) -> None:
-    """attainment_s = mean over the school's teachers of Phi((k + context_s + cohort_s - benchmark) / sigma)."""
+    """attainment_s = mean over the school's teachers of Phi((k + context_s + cohort_s - cost_s - benchmark) / sigma),
+    plus what focus lifts over the benchmark; score_s = sigma x the mean of the same standardised scores."""
     st, sc = ctx.staff, ctx.schools
     away = np.zeros(st.n, dtype=bool)
     away[_released_experts(ctx)] = True
     entrant = entrant_level(ctx) if away.any() else 0.0
     cover = ctx.cfg.partnership.support_release_cost * ctx.plan.released
     cohort = ctx.rng.normal(0, ctx.cfg.system.cohort_noise, sc.n)
-    z = pupil_scores_kernel(st.knowledge, st.shallow, sc.start, sc.context + cohort, ctx.system.benchmark,
-                             ctx.system.pupil_sigma, away, entrant, cover, np.empty(st.n))
-    sc.attainment = segment_mean(ndtr(z, out=z), sc.start)
+    sigma, pressure = ctx.system.pupil_sigma, ctx.cfg.pressure
+    shift = sc.context + cohort - pressure.focus_cost * sc.focus
+    z = pupil_scores_kernel(st.knowledge, st.shallow, sc.start, shift, ctx.system.benchmark,
+                             sigma, away, entrant, cover, np.empty(st.n))
+    sc.score = sigma * segment_mean(z, sc.start)
+    share = ndtr(z)
+    sc.focus_lift = np.zeros(sc.n)
+    if sc.focus.any():
+        sc.focus_lift = segment_mean(sc.focus[st.school] * (ndtr(z + pressure.focus_band / sigma) - share), sc.start)
+    sc.attainment = segment_mean(share, sc.start) + sc.focus_lift
 
 
 def _released_experts(ctx: Context) -> np.ndarray:

@@ -3,7 +3,8 @@
 Encodes Ainscow's "leadership has to come from within schools" and his fourth task (does a
 school have "the leadership capacity to move their organisations forward"), and the jigsaw
 note's partnership benefits "increased cadre of able school leaders" and "succession planning
-taken care of". Each year a school gets a new head with probability ``head_turnover``,
+taken care of". Each year a school gets a new head with probability ``head_turnover``, plus
+``pressure.head_risk`` x its accountability pressure (heads' jobs at risk under floors and grades),
 drawn from the national distribution; a school with a mature partnership grows its
 leadership capacity. Leadership makes coaching a priority, gates special measures, and is
 what intervention replaces.
@@ -18,11 +19,13 @@ from simulation.mechanisms.declare import mechanism
 from simulation.state import Context
 
 
-@mechanism(writes={"schools": "leadership"})
+@mechanism(reads={"schools": "pressure"}, writes={"schools": "leadership", "tally": "heads_changed"})
 def change_heads(ctx: Context) -> None:
     sc, cfg = ctx.schools, ctx.cfg.leadership
-    p = 1 - (1 - cfg.head_turnover) ** ctx.dt
+    yearly = np.clip(cfg.head_turnover + ctx.cfg.pressure.head_risk * sc.pressure, 0.0, 1.0)
+    p = 1 - (1 - yearly) ** ctx.dt
     new = np.flatnonzero(ctx.rng.random(sc.n) < p)
+    ctx.tally.heads_changed += new.size
     sc.leadership[new] = np.clip(ctx.rng.normal(cfg.initial_mean, cfg.initial_sd, new.size), cfg.lowest, cfg.highest)
 
 

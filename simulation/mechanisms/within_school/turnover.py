@@ -2,7 +2,8 @@
 
 Encodes the England figures of the model brief (section 4): about 10% of teachers leave the
 state sector a year; about 87% of new teachers are still teaching after one year and 70%
-after five. Schools below the floor or in special measures lose staff faster, and a mature
+after five. Schools under accountability pressure (below the floor, inadequate or in special measures;
+less when graded requires improvement or just above the floor: ``pressure``) lose staff faster, and a mature
 partnership improves retention (jigsaw note: "improved staff retention"). Knowledge leaves
 with the teacher, which is why gains that live only in people fade and why a school needs
 knowledge management to keep them. The post is reused: the new holder takes the row.
@@ -23,7 +24,7 @@ from simulation.state.segments import mean_knowledge, posts_of, school_mean, seg
 
 
 @mechanism(
-    reads={"staff": "experience", "schools": "special_measures", "links": "a active age b", "system": "below_floor"}
+    reads={"staff": "experience", "schools": "pressure", "links": "a active age b"}
 )
 def leaving_hazard(ctx: Context) -> np.ndarray:
     """Annual leaving hazard of every post holder."""
@@ -38,17 +39,16 @@ def career_stage(experience: np.ndarray) -> np.ndarray:
 def _hazard_by_career_stage(ctx: Context) -> np.ndarray:
     """Annual leaving hazard per career stage (rows) and school (columns)."""
     cfg, sc = ctx.cfg.staff, ctx.schools
-    struggling = (sc.special_measures | ctx.system.below_floor).astype(float)
     mature = maturity_by_school(ctx)
-    school_factor = (1 + cfg.weak_school_turnover * struggling) * (1 - cfg.partnership_retention * mature)
+    school_factor = (1 + ctx.cfg.pressure.staff_turnover * sc.pressure) * (1 - cfg.partnership_retention * mature)
     stage = np.array([cfg.leave_rate_first_year, cfg.leave_rate_early, cfg.leave_rate_established])
     return np.clip(stage[:, None] * school_factor[None, :], 0, 1)
 
 
 @mechanism(
-    reads={"schools": "km_capacity pull special_measures", "links": "a active age b",
-           "system": "below_floor frontier initial_entrant_level initial_mean_knowledge"},
-    writes={"staff": "base coach experience expert knowledge shallow trained", "tally": "leavers_total"}
+    reads={"schools": "km_capacity pull pressure", "links": "a active age b",
+           "system": "frontier initial_entrant_level initial_mean_knowledge"},
+    writes={"staff": "base coach experience expert knowledge shallow trained", "tally": "leavers_term leavers_total"}
 )
 def turnover(ctx: Context) -> np.ndarray:
     """Teachers leave and posts are refilled; returns the posts that changed hands."""
@@ -57,6 +57,7 @@ def turnover(ctx: Context) -> np.ndarray:
     p_stage = 1 - (1 - _hazard_by_career_stage(ctx)) ** ctx.dt
     leavers = np.flatnonzero(leaving_kernel(st.experience, ctx.schools.start, p_stage, ctx.rng.random(st.n)))
     ctx.tally.leavers_total += leavers.size
+    ctx.tally.leavers_term = leavers.size
     recruit(ctx, leavers)
     return leavers
 

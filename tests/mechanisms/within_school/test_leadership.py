@@ -9,6 +9,7 @@ from simulation.params.schema import PartnershipType as PT
 
 def test_heads_change_at_configured_rate(small_model):
     m = small_model(n_schools=400)
+    m.schools.pressure[:] = 0.0
     cfg = m.cfg.leadership
     p = 1 - (1 - cfg.head_turnover) ** m.dt
     changed, calls = 0, 60
@@ -20,8 +21,25 @@ def test_heads_change_at_configured_rate(small_model):
     assert changed / n == pytest.approx(p, abs=4 * np.sqrt(p * (1 - p) / n))
 
 
+def test_pressure_puts_heads_jobs_at_risk(small_model):
+    m = small_model(n_schools=400)
+    pressed = np.arange(m.schools.n) % 2 == 0
+    m.schools.pressure[:] = np.where(pressed, 1.0, 0.0)
+    changed = np.zeros(m.schools.n)
+    for _ in range(60):
+        before = m.schools.leadership.copy()
+        leadership.change_heads(m.ctx)
+        changed += m.schools.leadership != before
+    yearly = m.cfg.leadership.head_turnover + np.array([0.0, m.cfg.pressure.head_risk])
+    p = 1 - (1 - yearly) ** m.dt
+    for group, rate in ((~pressed, p[0]), (pressed, p[1])):
+        n = 60 * group.sum()
+        assert changed[group].sum() / n == pytest.approx(rate, abs=4 * np.sqrt(rate * (1 - rate) / n))
+
+
 def test_new_heads_come_from_national_distribution(small_model):
     m = small_model(n_schools=400, head_turnover=1.0)
+    m.schools.pressure[:] = 0.0
     leadership.change_heads(m.ctx)  # everyone gets a new head
     lead = m.schools.leadership
     assert lead.min() >= 0.05 and lead.max() <= 0.95

@@ -147,7 +147,7 @@ def test_the_rule_catches_an_upward_import(tmp_path):
     assert layer_of("simulation.params.schema") == 0
 
 
-USERS = ("simulation.run", "simulation.report", "simulation.viz", "simulation.docking")
+USERS = ("simulation.run", "simulation.report", "simulation.viz", "simulation.docking", "simulation.explore")
 INTERNALS = ("simulation.state", "simulation.mechanisms")
 
 

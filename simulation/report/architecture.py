@@ -35,9 +35,10 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ("core", ("simulation", "simulation.strategies", "simulation.population", "simulation.model", "simulation.agents"),
      "strategies (the budget's allocation), population (the starting state), the model (the term's schedule), "
      "the Mesa agents"),
-    ("top", ("simulation.run", "simulation.report", "simulation.viz", "simulation.checks", "simulation.docking"),
+    ("top", ("simulation.run", "simulation.report", "simulation.viz", "simulation.checks", "simulation.docking",
+             "simulation.explore"),
      "command line and sweeps, reports and figures, the browser page, calibration and pattern checks, the "
-     "March (1991) docking model; nothing below imports them"),
+     "March (1991) docking model, robustness studies and the EMA Workbench adapter; nothing below imports them"),
 ]
 
 

@@ -29,8 +29,9 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/upconv-compare $(ARGS)
 
-test: $(STAMP)
-	@$(PY) -m pytest $(ARGS); rc=$$?; \
+# UPCONV_REQUIRE_CLUSTERS=1: a missing Slurm install fails the cluster tests instead of skipping them
+test: $(STAMP) slurm
+	@UPCONV_REQUIRE_CLUSTERS=1 $(PY) -m pytest $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating as failure"; exit 1; fi; exit $$rc
 
 bench: $(STAMP)
@@ -75,6 +76,23 @@ test: $(SOLARA_ASSETS_STAMP) browser
 
 load-viz: $(STAMP) $(SOLARA_ASSETS_STAMP) browser
 	$(PY) scripts/load_viz.py $(ARGS)
+
+# --- clusters (docs/cluster.md) ------------------------------------------------------------
+# make slurm        - install Debian's slurm-wlm and munge when missing (tests/run/test_slurm.py starts a
+#                     one-node cluster on 127.0.0.1 from them, in a temporary folder, and stops it)
+# make bench-collect - write and collect 10,000 short teaching runs in batch mode (scripts/bench_collect.py)
+.PHONY: slurm bench-collect
+
+slurm:
+	@if [ ! -x /usr/sbin/slurmctld ] || [ ! -x /usr/sbin/slurmd ] || [ ! -x /usr/sbin/munged ] || \
+	    ! command -v sbatch >/dev/null 2>&1; then \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; export DEBIAN_FRONTEND=noninteractive; \
+	  echo "installing Debian slurm-wlm and munge for the Slurm test"; \
+	  $$SUDO apt-get install -y slurm-wlm munge || { $$SUDO apt-get update && $$SUDO apt-get install -y slurm-wlm munge; }; \
+	fi
+
+bench-collect: $(STAMP)
+	$(PY) scripts/bench_collect.py $(ARGS)
 
 # --- experiments and sweeps (docs/experiments.md) ------------------------------------------
 # make experiment NAME=strategy_comparison  - python -m experiments.NAME: its sweep on all local cores (joblib), then

@@ -45,6 +45,8 @@ def run_job(cfg: DictConfig, out_dir: Path, progress: bool = True) -> dict:
     done = finished_summary(out_dir, config_hash(model_cfg))
     if done is not None:
         return {**done, "skipped": True}
+    for stale in out_dir.glob(".*.tmp*"):  # left by an earlier attempt killed mid-write (a lost worker)
+        stale.unlink(missing_ok=True)
     model = simulate(model_cfg, progress=progress)
     summary = write_run(out_dir, model)
     (out_dir / ERROR_FILE).unlink(missing_ok=True)

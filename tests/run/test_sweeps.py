@@ -5,7 +5,6 @@ same table on every launcher: each job seeds itself from its own config only."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -68,26 +67,8 @@ def test_joblib_launcher_gives_the_same_table(basic, tmp_path):
     assert parquet_bytes(tmp_path / "sweep") == BASIC_FILES  # byte-identical outputs
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_ray_launcher_against_a_local_head(basic, tmp_path):
-    # Ray resolves 127.0.0.1 to the machine's address unless told this is a one-machine cluster:
-    # with RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0 every Ray server binds to the loopback only.
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
-    port = free_port()
-    ray = str(BIN / "ray")
-    start = subprocess.run([ray, "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}",
-                            f"--ray-client-server-port={free_port()}", "--num-cpus=2", "--include-dashboard=false",
-                            "--disable-usage-stats"], check=False, capture_output=True, text=True, timeout=120, env=env)
-    try:
-        assert start.returncode == 0, start.stderr[-3000:]
-        upconv([*SWEEP, "hydra/launcher=ray_cluster", f"hydra.sweep.dir={tmp_path / 'sweep'}"], tmp_path,
-               env={**env, "RAY_ADDRESS": f"127.0.0.1:{port}"})
-    finally:
-        subprocess.run([ray, "stop"], check=False, capture_output=True, text=True, timeout=120, env=env)
+def test_ray_launcher_against_a_local_head(basic, tmp_path, ray_cluster):
+    # the head (tests/run/conftest.py) binds every Ray server to 127.0.0.1 only
+    upconv([*SWEEP, "hydra/launcher=ray_cluster", f"hydra.sweep.dir={tmp_path / 'sweep'}"], tmp_path, env=ray_cluster)
     pd.testing.assert_frame_equal(tidy(tmp_path / "sweep"), basic)
     assert parquet_bytes(tmp_path / "sweep") == BASIC_FILES  # byte-identical outputs

@@ -81,6 +81,7 @@ class SchoolSystem(Model):
         if table is not None and not np.isnan(table.attainment).all():
             given = ~np.isnan(table.attainment)
             share = float(np.average(table.attainment[given], weights=table.pupils[given]))
+        self._start_share = share
         benchmark = population.benchmark_for(share, staff.effective(), schools, staff.school, pupil_sigma)
         if table is not None:
             population.fit_context_to_attainment(schools, staff, benchmark, pupil_sigma, table.attainment)
@@ -109,9 +110,19 @@ class SchoolSystem(Model):
         information.estimate(ctx)
         if self.cfg.strategy.brokering == BrokeringMode.school_improvement_groups:
             brokering.assign_sigs(ctx)
-        attainment.update_attainment(ctx)
+        cohort = attainment.update_attainment(ctx)
         floor_standards.apply_floor(ctx)
         pressure.feel_pressure(ctx)
+        if ctx.schools.focus.any():
+            # accountability was in force before the start (league tables since 1992, floors): the published
+            # starting share already includes the pupils focus lifts, so the benchmark is set with it
+            cfg = self.cfg.pressure
+            ctx.system.benchmark = population.benchmark_for(self._start_share, self.staff.effective(), self.schools,
+                                                            self.staff.school, ctx.system.pupil_sigma,
+                                                            cfg.focus_band, cfg.focus_cost)
+            attainment.update_attainment(ctx, cohort)
+            floor_standards.apply_floor(ctx)
+            pressure.feel_pressure(ctx)
 
     @property
     def staff_agents(self) -> list[Staff]:

@@ -182,13 +182,19 @@ def within_sd(cfg: ModelConfig) -> float:
 
 
 def benchmark_for(share: float, staff_effect: np.ndarray, schools: SchoolState, school: np.ndarray,
-                  sigma: float) -> float:
-    """The benchmark score at which the pupil-weighted share reaching it equals ``share``."""
-    score = staff_effect + schools.context[school]
+                  sigma: float, focus_band: float = 0.0, focus_cost: float = 0.0) -> float:
+    """The benchmark score at which the pupil-weighted share reaching it equals ``share``, counting the
+    pupils each school's ``focus`` lifts over it (attainment.update_attainment's rule, without cohort noise)."""
+    focus = schools.focus[school]
+    score = staff_effect + schools.context[school] - focus_cost * focus
     pupils_taught = (schools.pupils / schools.n_staff)[school]
 
     def excess(b: float) -> float:
-        return float(np.average(ndtr((score - b) / sigma), weights=pupils_taught)) - share
+        z = (score - b) / sigma
+        reached = ndtr(z)
+        if focus_band > 0:
+            reached = reached + focus * (ndtr(z + focus_band / sigma) - reached)
+        return float(np.average(reached, weights=pupils_taught)) - share
 
     return float(brentq(excess, -10.0, 10.0, xtol=1e-12))
 

@@ -35,15 +35,17 @@ from simulation.mechanisms.within_school.turnover import entrant_level
            "system": "benchmark initial_entrant_level initial_mean_knowledge pupil_sigma"},
     writes={"schools": "attainment focus_lift score"}
 )
-def update_attainment(ctx: Context) -> None:
+def update_attainment(ctx: Context, cohort: np.ndarray | None = None) -> np.ndarray:
     """attainment_s = mean over the school's teachers of Phi((k + context_s + cohort_s - cost_s - benchmark) / sigma),
-    plus what focus lifts over the benchmark; score_s = sigma x the mean of the same standardised scores."""
+    plus what focus lifts over the benchmark; score_s = sigma x the mean of the same standardised scores.
+    Returns the cohort effects drawn (or given: the same cohort published again, as at initialisation)."""
     st, sc = ctx.staff, ctx.schools
     away = np.zeros(st.n, dtype=bool)
     away[_released_experts(ctx)] = True
     entrant = entrant_level(ctx) if away.any() else 0.0
     cover = ctx.cfg.partnership.support_release_cost * ctx.plan.released
-    cohort = ctx.rng.normal(0, ctx.cfg.system.cohort_noise, sc.n)
+    if cohort is None:
+        cohort = ctx.rng.normal(0, ctx.cfg.system.cohort_noise, sc.n)
     sigma, pressure = ctx.system.pupil_sigma, ctx.cfg.pressure
     shift = sc.context + cohort - pressure.focus_cost * sc.focus
     z = pupil_scores_kernel(st.knowledge, st.shallow, sc.start, shift, ctx.system.benchmark,
@@ -54,6 +56,7 @@ def update_attainment(ctx: Context) -> None:
     if sc.focus.any():
         sc.focus_lift = segment_mean(sc.focus[st.school] * (ndtr(z + pressure.focus_band / sigma) - share), sc.start)
     sc.attainment = segment_mean(share, sc.start) + sc.focus_lift
+    return cohort
 
 
 def _released_experts(ctx: Context) -> np.ndarray:

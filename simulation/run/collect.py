@@ -38,14 +38,14 @@ import yaml
 from hydra.errors import HydraException
 from tqdm import tqdm
 
-from simulation.run.runner import write_parquet
+from simulation.run import batches
+from simulation.run.runner import IDENTITY, run_parameters, write_parquet
 
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - pyyaml without libyaml
     _Loader = yaml.SafeLoader
 
-IDENTITY = ("scenario", "strategy", "seed")
 FINISHED = "summary.json"
 ERROR = "error.txt"  # a failed job's traceback (simulation.run.cli)
 
@@ -114,30 +114,19 @@ def sweep_size(hydra_cfg: dict) -> int | None:
 
 def job_parameters(job: Path) -> dict[str, Any]:
     """``scenario``, ``strategy``, ``seed`` from the job's config, and its command-line overrides."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    out: dict[str, Any] = {}
     config = yaml.load((job / ".hydra" / "config.yaml").read_text(), Loader=_Loader) or {}
-    out["scenario"] = config.get("scenario")
-    strategy = config.get("strategy")
-    out["strategy"] = strategy.get("name") if isinstance(strategy, dict) else strategy
-    out["seed"] = config.get("seed")
     lines = yaml.load((job / ".hydra" / "overrides.yaml").read_text(), Loader=_Loader) or []
-    for override in OverridesParser.create().parse_overrides(lines):
-        key = override.key_or_group
-        if key in IDENTITY or override.is_delete():
-            continue
-        value = override.value()
-        out[key] = value if isinstance(value, (bool, int, float, str)) or value is None \
-            else override.get_value_element_as_str()
-    return out
+    return run_parameters(config, lines)
 
 
 def collect(sweep_dir: str | Path, table: str = "timeseries", progress: bool = True) -> pd.DataFrame:
     """Every finished job's ``<table>.parquet`` in one tidy frame (one row per run x step).
 
-    ``df.attrs`` holds the sweep's status: ``finished``, ``failed`` and ``missing`` job names.
+    ``df.attrs`` holds the sweep's status: ``finished``, ``failed`` and ``missing`` job names. A
+    sweep written in batches (``upconv -m --runs-per-file N``) is read from its Parquet parts.
     """
+    if batches.is_batched(Path(sweep_dir)):
+        return collect_batched(Path(sweep_dir), table)
     status = scan(sweep_dir)
     frames = []
     for job in tqdm(status.finished, desc="collecting", unit="job", disable=not progress):
@@ -151,15 +140,31 @@ def collect(sweep_dir: str | Path, table: str = "timeseries", progress: bool = T
             df.insert(i, key if key not in df.columns else f"param.{key}", value)
         frames.append(df)
     status.finished = [j for j in status.finished if j not in status.failed]
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["job", *IDENTITY])
-    for col in out.columns:
-        if out[col].dtype == object and out[col].map(type).nunique() > 1:
-            out[col] = out[col].astype(str)  # e.g. an override given as 4 in one job and "4.5" in another
+    out = _tidy(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["job", *IDENTITY]))
     out.attrs = {"sweep_dir": str(status.root), "table": table,
                  "finished": [_rel(j, status.root) for j in status.finished],
                  "failed": [_rel(j, status.root) for j in status.failed], "missing": list(status.missing),
                  "errors": {_rel(j, status.root): _last_line(j / ERROR) for j in status.failed if (j / ERROR).exists()}}
     return out
+
+
+def _tidy(out: pd.DataFrame) -> pd.DataFrame:
+    for col in out.columns:
+        if out[col].dtype == object and out[col].map(type).nunique() > 1:
+            out[col] = out[col].astype(str)  # e.g. an override given as 4 in one job and "4.5" in another
+    return out
+
+
+def collect_batched(sweep: Path, table: str = "timeseries") -> pd.DataFrame:
+    """:func:`collect` of a sweep written in batches: its part files read with pyarrow, no job folders."""
+    df, failed, errors = batches.read(sweep, table)
+    df = _tidy(df)
+    finished = sorted(df["job"].unique(), key=int) if len(df) else []
+    total = expected_jobs(sweep / "multirun.yaml")
+    seen = set(finished) | set(failed)
+    df.attrs = {"sweep_dir": str(sweep), "table": table, "finished": list(finished), "failed": failed,
+                "missing": [str(i) for i in range(total or 0) if str(i) not in seen], "errors": errors}
+    return df
 
 
 def _last_line(path: Path) -> str:

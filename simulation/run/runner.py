@@ -202,9 +202,33 @@ def write_run(out_dir: Path, model: SchoolSystem, figures: bool = True) -> dict[
     return summary
 
 
+#: The columns that name a run in a collected table, from its config (then its overrides).
+IDENTITY = ("scenario", "strategy", "seed")
+
+
+def run_parameters(config: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """A run's ``scenario``, ``strategy`` and ``seed`` from its composed config, then one entry
+    per command-line override (named by its key without ``+``/``~``; numbers stay numbers, lists
+    and dicts are kept as their override text): the first columns of a collected table."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    strategy = config.get("strategy")
+    out: dict[str, Any] = {"scenario": config.get("scenario"),
+                           "strategy": strategy.get("name") if isinstance(strategy, dict) else strategy,
+                           "seed": config.get("seed")}
+    for override in OverridesParser.create().parse_overrides(list(overrides)):
+        key = override.key_or_group
+        if key in IDENTITY or override.is_delete():
+            continue
+        value = override.value()
+        out[key] = value if isinstance(value, (bool, int, float, str)) or value is None \
+            else override.get_value_element_as_str()
+    return out
+
+
 def _title(cfg: ModelConfig) -> str:
     return f"{cfg.scenario} - {cfg.strategy.name.value} - seed {cfg.seed}"
 
 
-__all__ = ["GRADE_CODES", "PANEL_COLUMNS", "column_units", "config_dict", "config_hash", "parquet_metadata",
-           "read_units", "simulate", "timeseries", "write_parquet", "write_run"]
+__all__ = ["GRADE_CODES", "IDENTITY", "PANEL_COLUMNS", "column_units", "config_dict", "config_hash", "parquet_metadata",
+           "read_units", "run_parameters", "simulate", "timeseries", "write_parquet", "write_run"]

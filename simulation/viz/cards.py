@@ -12,7 +12,7 @@ from mesa.visualization.utils import update_counter
 
 from simulation import SchoolSystem
 from simulation.viz.charts import VegaChart, histogram_spec
-from simulation.viz.choices import GRADE_NAMES, STRATEGY_TEXT
+from simulation.viz.choices import GRADE_NAMES, STRATEGY_TEXT, term_label
 
 
 def Text(md_text: str):
@@ -37,7 +37,7 @@ def StrategyCard(model: SchoolSystem):
         settings = getattr(model, "settings", {})
         Text(
             f"Scenario **{_e(model.cfg.scenario)}** ({model.schools.n} schools, {model.staff.n} staff), seed "
-            f"**{settings.get('seed', model.seed)}**, year **{model.calendar_year:.1f}**.  \n"
+            f"**{settings.get('seed', model.seed)}**, now **{term_label(int(model.cfg.start_year), model.term, model.dt)}**.  \n"
             f"Levers: coaching {model.cfg.coaching.coaching_time:g} days per mentee per year; support release "
             f"{model.cfg.partnership.days_per_term:g} staff days per term; brokering "
             f"*{strategy.brokering.value.replace('_', ' ')}*; floor *{_e(settings.get('floor', '?'))}* (now "
@@ -58,7 +58,7 @@ def SchoolDetail(model: SchoolSystem):
     knowledge = agent.staff_knowledge()
     partners = agent.partners()
     with solara.Column(style={"padding": "4px 12px", "overflow": "auto", "height": "100%"}):
-        solara.SliderInt("School", value=i, min=0, max=n - 1, on_value=set_index)
+        solara.SliderInt("School", value=i, min=0, max=n - 1, on_value=set_index, thumb_label="always")
         grade = GRADE_NAMES[agent.grade] + (" (special measures)" if agent.special_measures else "")
         Text(
             f"**School {i}**: {'secondary' if agent.secondary else 'primary'}, {agent.pupils} pupils, "

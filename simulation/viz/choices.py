@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulation.measures.registry import METRICS
 from simulation.params.scenarios import browser_scenarios
 from simulation.params.schema import (
     ENGLAND_FLOOR,
@@ -62,3 +63,38 @@ GRADE_NAMES = {Grade.outstanding: "outstanding", Grade.good: "good",
 GRADE_COLOURS = ["#1a9850", "#91cf60", "#fdae61", "#d73027"]
 PTYPE_NAMES = [t.name.replace("_", " ") for t in PartnershipType]
 PTYPE_COLOURS = ["#9e9e9e", "#1f77b4", "#17becf", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]
+
+# --- side by side -------------------------------------------------------------------------------
+MAX_COMPARE = 4  # strategies side by side: enough for the lesson, and a class of pages stays quick
+COMPARE_DEFAULT: list[str] = STRATEGIES[:MAX_COMPARE]  # the registry's order: status quo first
+STRATEGY_COLOURS: dict[str, str] = {name: s.colour for name, s in STRATEGY_REGISTRY.items()}
+STRATEGY_LABELS: dict[str, str] = {name: s.label for name, s in STRATEGY_REGISTRY.items()}
+
+# The measures the page can chart: every metric in the registry but the clock, with its unit and
+# meaning (a metric added to the registry appears on the page by itself). Three are shown first.
+MEASURES: list[str] = [name for name in METRICS if name != "year"]
+MEASURES_SHOWN: list[str] = ["mean_attainment", "p90_attainment", "p10_attainment"]
+LESSON_YEARS = 10  # the time axes show at least this many years, so that they do not rescale each term
+
+
+def measure_title(name: str) -> str:
+    """A metric's name for a chart title: 'p90_attainment' -> 'P90 attainment'."""
+    words = name.replace("_", " ").split()
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
+# --- time as a class reads it ---------------------------------------------------------------------
+TERM_NAMES = {3: ["autumn", "spring", "summer"]}
+
+
+def school_year(year: int) -> str:
+    """The model's year 2002 is the school year 2002/03 (it starts with the autumn term)."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def term_label(start_year: int, term: int, dt: float) -> str:
+    """The term after ``term`` completed steps: '2003/04 spring' (three terms a year), else 'YYYY/YY term k'."""
+    per_year = max(1, round(1 / dt))
+    year, k = start_year + term // per_year, term % per_year
+    names = TERM_NAMES.get(per_year)
+    return f"{school_year(year)} {names[k] if names else f'term {k + 1}'}"

@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from simulation import ConfigError, SchoolSystem, load_config
-from simulation.viz.choices import BROKERING, DEFAULTS, FLOORS, SCENARIOS, STRATEGIES, STRATEGY_OWN
+from simulation.viz.choices import (
+    BROKERING,
+    COMPARE_DEFAULT,
+    DEFAULTS,
+    FLOORS,
+    SCENARIOS,
+    STRATEGIES,
+    STRATEGY_OWN,
+)
 
 
 def parse_seed(value: Any) -> int:
@@ -49,7 +57,8 @@ class SchoolSystemViz(SchoolSystem):
                                                                    floor_schedule, officer_days_per_school))
         except ConfigError as exc:
             errors.append(f"{exc} The model below uses the page's default settings.")
-            cfg = load_config(DEFAULTS["system"], DEFAULTS["strategy"])
+            # the strategy is kept when it is a known one (side by side, each system keeps its own)
+            cfg = load_config(DEFAULTS["system"], strategy if strategy in STRATEGIES else DEFAULTS["strategy"])
             floor_schedule = DEFAULTS["floor_schedule"]
         self.input_error: str | None = " ".join(errors) or None
         self.settings = {"system": cfg.scenario, "strategy": cfg.strategy.name.value, "seed": seed,
@@ -81,19 +90,22 @@ def _number(name: str, value: Any) -> float:
         raise ConfigError(f"{name} must be a number; got {value!r}.") from None
 
 
+# The sidebar's controls (simulation/viz/sidebar.py draws them): what each sets, with its unit.
+# "strategies" picks the strategies that run side by side (one to MAX_COMPARE, see Classroom).
 model_params = {
     "system": {"type": "Select", "value": DEFAULTS["system"], "values": SCENARIOS, "label": "Scenario"},
-    "strategy": {"type": "Select", "value": DEFAULTS["strategy"], "values": STRATEGIES, "label": "Strategy"},
+    "strategies": {"type": "SelectMultiple", "value": COMPARE_DEFAULT, "values": STRATEGIES,
+                   "label": "Strategies (1 to 4, side by side)"},
     "rng": {"type": "InputText", "value": DEFAULTS["rng"], "label": "Random seed"},
     "coaching_time": {"type": "SliderFloat", "value": DEFAULTS["coaching_time"], "min": 0.0, "max": 12.0,
-                      "step": 0.5, "label": "Coaching time"},
+                      "step": 0.5, "label": "Coaching time", "unit": "days per mentee per year"},
     "days_per_term": {"type": "SliderFloat", "value": DEFAULTS["days_per_term"], "min": 0.0, "max": 12.0,
-                      "step": 0.5, "label": "Support release"},
+                      "step": 0.5, "label": "Support release", "unit": "staff days per partnership per term"},
     "brokering": {"type": "Select", "value": DEFAULTS["brokering"], "values": BROKERING,
                   "label": "Brokering"},
     "floor_schedule": {"type": "Select", "value": DEFAULTS["floor_schedule"], "values": list(FLOORS),
                        "label": "Floor standard"},
     "officer_days_per_school": {"type": "SliderFloat", "value": DEFAULTS["officer_days_per_school"], "min": 0.0,
-                                "max": 3.0, "step": 0.1,
-                                "label": "Intervention capacity"},
+                                "max": 3.0, "step": 0.1, "label": "Intervention capacity",
+                                "unit": "officer days per school per year"},
 }

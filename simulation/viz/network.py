@@ -10,8 +10,8 @@ import pandas as pd
 
 from simulation import SchoolSystem
 from simulation.params.schema import Grade
-from simulation.viz.charts import VegaChart, _records, _template
-from simulation.viz.choices import GRADE_COLOURS, GRADE_NAMES, PTYPE_COLOURS, PTYPE_NAMES
+from simulation.viz.charts import CHART_WIDTH, VegaChart, _records, _template
+from simulation.viz.choices import GRADE_COLOURS, GRADE_NAMES, PTYPE_COLOURS, PTYPE_NAMES, term_label
 
 
 def _network_data(model: SchoolSystem) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -32,7 +32,7 @@ def _network_data(model: SchoolSystem) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _network_title(model: SchoolSystem) -> str:
-    return f"Schools and partnerships, {model.calendar_year:.1f}"
+    return f"Schools and partnerships, {term_label(int(model.cfg.start_year), model.term, model.dt)}"
 
 
 def network_spec(model: SchoolSystem) -> dict:
@@ -57,18 +57,19 @@ def network_chart(model: SchoolSystem) -> alt.LayerChart:
     links = alt.Chart(edges).mark_rule(strokeWidth=2, opacity=0.75).encode(
         x=x, y=y, x2="x2:Q", y2="y2:Q",
         color=alt.Color("partnership:N", scale=alt.Scale(domain=PTYPE_NAMES, range=PTYPE_COLOURS),
-                        legend=alt.Legend(title="Partnership", orient="right")),
+                        legend=alt.Legend(title="Partnership", orient="bottom", columns=2, direction="vertical")),
     )
     schools = alt.Chart(nodes).mark_circle(opacity=0.95, stroke="black").encode(
         x=x, y=y,
         size=alt.Size("pupils:Q", scale=alt.Scale(domain=[0, 2000], range=[20 * shrink, 500 * shrink]), legend=None),
         color=alt.Color("grade:N", scale=alt.Scale(domain=list(GRADE_NAMES.values()), range=GRADE_COLOURS),
-                        legend=alt.Legend(title="Grade", orient="right")),
+                        legend=alt.Legend(title="Grade", orient="bottom", columns=1, direction="vertical")),
         strokeWidth=alt.condition("datum.special_measures", alt.value(3), alt.value(0.3)),
-        tooltip=["school:Q", "grade:N", "special_measures:N", "pupils:Q", "attainment:Q"],
+        tooltip=["school:Q", "grade:N", "special_measures:N", "pupils:Q",
+                 alt.Tooltip("attainment:Q", format=".1%", title="pupils reaching the benchmark")],
     )
     return (alt.layer(links, schools).resolve_scale(color="independent")
-            .properties(width=270, height=270,
+            .properties(width=CHART_WIDTH, height=CHART_WIDTH,
                         title=alt.Title(_network_title(model),
                                         subtitle="size: pupils; black ring: special measures"))
             .configure_view(stroke=None))

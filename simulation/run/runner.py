@@ -17,6 +17,7 @@ metric registry :data:`simulation.measures.registry.METRICS`, the schema's param
 from __future__ import annotations
 
 import dataclasses
+import enum
 import hashlib
 import json
 import os
@@ -28,7 +29,6 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from omegaconf import OmegaConf
 from tqdm import tqdm
 
 from simulation import __version__
@@ -69,7 +69,22 @@ PANEL_COLUMNS: dict[str, tuple[str, str]] = {
 
 
 def config_dict(cfg: ModelConfig) -> dict[str, Any]:
-    return OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True, enum_to_str=True)  # type: ignore[return-value]
+    """The config as plain data (enums by name), as ``OmegaConf.to_container(OmegaConf.structured(cfg),
+    enum_to_str=True)`` gives it, in a fraction of a millisecond instead of a tenth of a second
+    (which every job of a sweep pays to hash its config)."""
+    return _plain(cfg)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def config_hash(cfg: ModelConfig) -> str:

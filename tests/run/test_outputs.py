@@ -79,3 +79,17 @@ def test_csv_next_to_parquet_when_the_config_asks(tmp_path, monkeypatch):
         assert list(csv.columns) == list(parquet.columns) and len(csv) == len(parquet)
         pd.testing.assert_frame_equal(csv, parquet, check_dtype=False)
     assert not list(tmp_path.glob(".*.tmp*"))
+
+
+@pytest.mark.parametrize("overrides", [["scenario=teaching"], ["scenario=england", "strategy=upwards_convergence"],
+                                       *[[f"+experiment={p.stem}"] for p in sorted(
+                                           (Path(__file__).resolve().parents[2] / "conf" / "experiment").glob("*.yaml"))]])
+def test_config_dict_is_omegaconfs_container(overrides):
+    """The config hash (resuming sweeps) reads the config as OmegaConf's container would, only faster."""
+    from omegaconf import OmegaConf
+
+    from simulation.run.runner import config_dict
+    from simulation.run.sweeps import model_config
+
+    cfg = model_config(overrides)
+    assert config_dict(cfg) == OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True, enum_to_str=True)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,12 @@ def is_batched(sweep: Path) -> bool:
     return (Path(sweep) / BATCHES).is_dir()
 
 
+def batched_sweeps(root: Path) -> list[Path]:
+    """The sweeps written in batches inside ``root`` (one level or two down), sorted."""
+    found = {p.parent for pattern in ("*/batches", "*/*/batches") for p in Path(root).glob(pattern) if p.is_dir()}
+    return sorted(found, key=lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.as_posix())])
+
+
 def read(sweep: Path, table: str = "timeseries") -> tuple[pd.DataFrame, list[str], dict[str, str]]:
     """Every stored run of a batched sweep (part files and anything still staged), one row per run
     x step, sorted by job and step; with the jobs that failed (and are not stored) and their last
@@ -206,5 +213,5 @@ def count_files(sweep: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(sweep))
 
 
-__all__ = ["BATCHES", "ENV", "count_files", "error_path", "finish", "finished", "is_batched", "merge", "read",
+__all__ = ["BATCHES", "ENV", "batched_sweeps", "count_files", "error_path", "finish", "finished", "is_batched", "merge", "read",
            "record_error", "runs_per_file", "write_job"]

@@ -127,6 +127,9 @@ def collect(sweep_dir: str | Path, table: str = "timeseries", progress: bool = T
     """
     if batches.is_batched(Path(sweep_dir)):
         return collect_batched(Path(sweep_dir), table)
+    nested = batches.batched_sweeps(Path(sweep_dir))
+    if nested:  # a folder of sweeps written in batches (e.g. one per Slurm array task: scripts/slurm_pack.sh)
+        return _combine([collect_batched(s, table) for s in nested], Path(sweep_dir), table)
     status = scan(sweep_dir)
     frames = []
     for job in tqdm(status.finished, desc="collecting", unit="job", disable=not progress):
@@ -165,6 +168,22 @@ def collect_batched(sweep: Path, table: str = "timeseries") -> pd.DataFrame:
     df.attrs = {"sweep_dir": str(sweep), "table": table, "finished": list(finished), "failed": failed,
                 "missing": [str(i) for i in range(total or 0) if str(i) not in seen], "errors": errors}
     return df
+
+
+def _combine(frames: list[pd.DataFrame], root: Path, table: str) -> pd.DataFrame:
+    """Several collected sweeps as one, their job names prefixed with the sweep's folder."""
+    parts, attrs = [], {"sweep_dir": str(root), "table": table, "finished": [], "failed": [], "missing": [],
+                        "errors": {}}
+    for df in frames:
+        prefix = Path(df.attrs["sweep_dir"]).relative_to(root).as_posix() + "/"
+        df = df.assign(job=prefix + df["job"].astype(str))
+        for key in ("finished", "failed", "missing"):
+            attrs[key] += [prefix + j for j in df.attrs[key]]
+        attrs["errors"].update({prefix + j: e for j, e in df.attrs["errors"].items()})
+        parts.append(df)
+    out = _tidy(pd.concat(parts, ignore_index=True))
+    out.attrs = attrs
+    return out
 
 
 def _last_line(path: Path) -> str:

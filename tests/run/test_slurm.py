@@ -9,6 +9,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from clusters import BIN, slurm_cluster
@@ -46,17 +47,22 @@ def daemons(folder: Path) -> list[int]:
     return alive
 
 
-def test_slurm_sweep_equals_joblib_byte_for_byte(tmp_path):
+@pytest.fixture(scope="module")
+def slurm(tmp_path_factory):
+    """A one-node Slurm cluster for this module's tests; afterwards no daemon it started is alive."""
+    cluster = tmp_path_factory.mktemp("slurm-cluster")
+    with slurm_cluster(cluster) as env:
+        assert len(daemons(cluster)) == 3  # munged, slurmctld, slurmd
+        yield env
+        queue = subprocess.run(["squeue", "-h"], capture_output=True, text=True, env={**os.environ, **env}, timeout=30)
+        assert queue.returncode == 0 and queue.stdout.strip() == ""  # every task has left the queue
+    assert daemons(cluster) == []  # every daemon the test started is stopped
+
+
+def test_slurm_sweep_equals_joblib_byte_for_byte(slurm, tmp_path):
     upconv([*SWEEP, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={tmp_path / 'joblib'}"],
            tmp_path)
-    cluster = tmp_path / "slurm-cluster"
-    with slurm_cluster(cluster) as env:
-        started = daemons(cluster)
-        assert len(started) == 3  # munged, slurmctld, slurmd
-        res = upconv([*SWEEP, "hydra/launcher=slurm", f"hydra.sweep.dir={tmp_path / 'slurm'}"], tmp_path, env=env)
-        queue = subprocess.run(["squeue", "-h"], capture_output=True, text=True, env={**os.environ, **env}, timeout=30)
-        assert queue.returncode == 0 and queue.stdout.strip() == ""  # every array task has left the queue
-    assert daemons(cluster) == []  # every daemon the test started is stopped
+    res = upconv([*SWEEP, "hydra/launcher=slurm", f"hydra.sweep.dir={tmp_path / 'slurm'}"], tmp_path, env=slurm)
     assert "Submitit 'slurm' sweep" in res.stdout
     logs = sorted((tmp_path / "slurm" / ".submitit").glob("*/*_log.out"))
     assert len(logs) == 4, logs  # one Slurm array task per job
@@ -65,6 +71,27 @@ def test_slurm_sweep_equals_joblib_byte_for_byte(tmp_path):
     assert len(slurm) == 8 and slurm == joblib
     df = collect(tmp_path / "slurm", progress=False)
     assert df.attrs["failed"] == [] and df.attrs["missing"] == [] and df.job.nunique() == 4
+
+
+def test_packed_slurm_array_runs_slices_in_batches(slurm, tmp_path):
+    """scripts/slurm_pack.sh: 2 array tasks x 2 seeds each, every task a joblib sweep in batch mode;
+    the collected table equals the same 4 runs swept in one go on this machine."""
+    upconv(["scenario=teaching", "years=1", "seed=range(0,4)", f"hydra.sweep.dir={tmp_path / 'local'}"], tmp_path)
+    script = Path(__file__).resolve().parents[2] / "scripts" / "slurm_pack.sh"
+    res = subprocess.run(["sbatch", "--wait", "--array=0-1", "--cpus-per-task=1", f"--chdir={tmp_path}",
+                          f"--output={tmp_path}/pack-%a.out", str(script), str(tmp_path / "packed"), "2",
+                          "scenario=teaching", "years=1"], capture_output=True, text=True, timeout=600,
+                         env={**os.environ, **slurm, "UPCONV": str(BIN / "upconv")})
+    logs = " | ".join(p.read_text()[-1500:] for p in tmp_path.glob("pack-*.out"))
+    assert res.returncode == 0, res.stderr + logs
+    packed = collect(tmp_path / "packed", progress=False)
+    assert packed.attrs["finished"] == ["slice-0/0", "slice-0/1", "slice-1/0", "slice-1/1"], logs
+    assert not packed.attrs["failed"] and not packed.attrs["missing"]
+    assert sorted(p.name for p in (tmp_path / "packed").rglob("*.parquet")) == ["part-00000.parquet"] * 2
+    local = collect(tmp_path / "local", progress=False)
+    cols = [c for c in local.columns if c != "job"]
+    pd.testing.assert_frame_equal(packed[cols].sort_values(["seed", "step"], ignore_index=True),
+                                  local[cols].sort_values(["seed", "step"], ignore_index=True))
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +41,20 @@ def test_profile_step_lists_the_mechanisms() -> None:
     assert "3 terms" in proc.stdout
     for mechanism in ("attainment.update_attainment", "partnerships.exchange", "turnover.turnover"):
         assert mechanism in proc.stdout
+
+
+def test_bench_collect_prints_its_figures(tmp_path: Path) -> None:
+    """scripts/bench_collect.py at a tiny size: the table is printed and the files are counted
+    (figures are not checked: it is a benchmark)."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench_collect.py"), "--runs", "12", "--per-file", "5",
+         "--workers", "2", "--upconv-runs", "0", "--dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for heading in ("bench_collect: 12 runs", "write", "collect (upconv-collect)", "collect (collect() in Python)",
+                    "48 rows", "12 runs"):
+        assert heading in proc.stdout, f"missing {heading!r} in:\n{proc.stdout}"
+    assert re.search(r"files +3 +25\.00 per 100 runs", proc.stdout), proc.stdout  # 3 part files: 5 + 5 + 2 runs
+    assert sorted(p.name for p in (tmp_path / "sweep").rglob("*") if p.is_file()) == [
+        "part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]

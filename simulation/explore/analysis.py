@@ -187,8 +187,10 @@ def discover(x: pd.DataFrame, loses: np.ndarray, strategy: str, seed: int = 0) -
     of interest, and extra-trees feature scores (``ema_workbench.analysis.feature_scoring``)."""
     import logging
 
-    from ema_workbench.analysis import feature_scoring, prim
-    from ema_workbench.analysis.scenario_discovery_util import RuleInductionType
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "ipyparallel not installed"
+        from ema_workbench.analysis import feature_scoring, prim
+        from ema_workbench.analysis.scenario_discovery_util import RuleInductionType
 
     logging.getLogger("EMA").setLevel(logging.WARNING)
     x = x.reset_index(drop=True).astype(float)
@@ -203,8 +205,10 @@ def discover(x: pd.DataFrame, loses: np.ndarray, strategy: str, seed: int = 0) -
     scores, _ = feature_scoring.get_ex_feature_scores(x, y.astype(int), mode=RuleInductionType.CLASSIFICATION,
                                                       random_state=int(seed) % 2**32)
     scores = scores.reset_index().set_axis(["parameter", "score"], axis=1)
-    alg = prim.Prim(x, y, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05)
-    box = alg.find_box()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # pandas inplace deprecation inside EMA 3.0
+        alg = prim.Prim(x, y, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05)
+        box = alg.find_box()
     trajectory = box.peeling_trajectory.reset_index(drop=True)
     chosen = choose_box(trajectory)
     _, limits = box.inspect(chosen, style="data")[0]

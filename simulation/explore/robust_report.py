@@ -6,6 +6,7 @@ units; strategies keep their registry colours (simulation.report.plots).
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -14,10 +15,17 @@ import pandas as pd
 
 from simulation.explore.runs import write_json, write_table
 from simulation.explore.sampling import unit
-from simulation.report.plots import arm_colours, close, finish
+from simulation.report.plots import arm_colours, close
+from simulation.report.plots import finish as _finish
 from simulation.strategies import STRATEGIES
 
 INDEX = "upwards-convergence index (points)"
+
+
+def finish(fig, heading: str, caption: str, *args, **kwargs):
+    """The house finish (simulation.report.plots.finish) with the caption wrapped to the figure's width."""
+    width = int(fig.get_figwidth() * 14)
+    return _finish(fig, heading, textwrap.fill(caption, width), *args, **kwargs)
 
 
 def _label(arm: str) -> str:
@@ -39,8 +47,10 @@ def p_best_figure(t: pd.DataFrame, meta: dict):
     ax.barh(y, 100 * t.p_best, color=[colours[s] for s in t.strategy])
     ax.errorbar(100 * t.p_best, y, xerr=[100 * (t.p_best - t.low), 100 * (t.high - t.p_best)], fmt="none",
                 ecolor="black", capsize=4, lw=1.2)
+    for yi, (_, r) in zip(y, t.iterrows()):
+        ax.text(100 * r.high + 1.5, yi, f"{100 * r.p_best:.0f}%", va="center", fontsize=8.5)
     ax.set_yticks(y, [_label(s) for s in t.strategy])
-    ax.set_xlim(0, 100)
+    ax.set_xlim(0, 108)
     ax.set_xlabel("P(best): parameter sets in which the strategy has the highest index (%)")
     return finish(fig, f"Which strategy is best? {_sizes(meta)}",
                   f"Bars: share of sets where the strategy's index (mean over seeds) is highest; whiskers: {_ci(meta['level'])}.")
@@ -52,7 +62,7 @@ def regret_figure(sets: pd.DataFrame, t: pd.DataFrame, meta: dict):
     handles = []
     for s in t.strategy:
         r = np.sort(sets.loc[sets.strategy == s, "regret"].to_numpy())
-        (h,) = ax.step(r, np.arange(1, len(r) + 1) / len(r) * 100, where="post", color=colours[s])
+        (h,) = ax.step(np.r_[0, r], np.r_[0, np.arange(1, len(r) + 1) / len(r)] * 100, where="post", color=colours[s])
         row = t.set_index("strategy").loc[s]
         ax.plot([row.regret_median], [50], "o", color=colours[s], ms=6)
         ax.plot([row.regret_p90], [90], "D", color=colours[s], ms=6)
@@ -73,15 +83,15 @@ def differences_figure(t: pd.DataFrame, meta: dict):
     ax.errorbar(t.difference, y, xerr=[t.difference - t.low, t.high - t.difference], fmt="o", color="black",
                 capsize=4)
     for yi, (_, r) in zip(y, t.iterrows()):
-        ax.annotate(f"{100 * r.p_a_better:.0f}% of sets", (r.high, yi), xytext=(6, -3), textcoords="offset points",
+        ax.annotate(f"first higher in {100 * r.p_a_better:.0f}% of sets", (r.high, yi), xytext=(6, -3), textcoords="offset points",
                     fontsize=8)
     ax.axvline(0, color="grey", lw=0.8)
     ax.set_yticks(y, [f"{_label(r.a)} − {_label(r.b)}" for _, r in t.iterrows()])
-    ax.set_xlabel(f"difference in the {INDEX}, mean over parameter sets")
-    ax.margins(x=0.25)
+    ax.set_xlabel("difference in the index (points), mean over the parameter sets")
+    ax.margins(x=0.45)
     return finish(fig, f"Differences between strategies: {_sizes(meta)}",
-                  f"Dots: mean difference (first minus second); whiskers: {_ci(meta['level'])}; "
-                  "text: sets where the first is higher.")
+                  f"Dots: mean difference in the {INDEX} (first minus second); whiskers: {_ci(meta['level'])}; "
+                  "text: share of sets where the first is higher.")
 
 
 def variance_figure(t: pd.DataFrame, meta: dict):
@@ -118,17 +128,19 @@ def prim_figure(found, meta: dict):
         span = r.range_high - r.range_low
         lo, hi = (r.low - r.range_low) / span, (r.high - r.range_low) / span
         a2.plot([0, 1], [yi, yi], color="lightgrey", lw=6, solid_capstyle="butt")
-        a2.plot([lo, hi], [yi, yi], color="#c44e52", lw=6, solid_capstyle="butt")
+        strong = min(r.qp_low if r.qp_low == r.qp_low else 1, r.qp_high if r.qp_high == r.qp_high else 1) < 0.05
+        a2.plot([lo, hi], [yi, yi], color="#c44e52" if strong else "#f0a8aa", lw=6, solid_capstyle="butt")
         a2.text(lo, yi + 0.22, f"{r.low:.3g}", ha="center", fontsize=8)
         a2.text(hi, yi + 0.22, f"{r.high:.3g}", ha="center", fontsize=8)
     a2.set_yticks(yy, [f"{p} ({unit(p)})" for p in box.parameter])
     a2.set_xlim(-0.05, 1.05)
     a2.set_ylim(-0.8, len(box) - 0.2)
-    a2.set_xlabel("position within the sampled range (0 = lowest, 1 = highest)")
+    a2.set_xlabel("position in the sampled range (0 = low end, 1 = high end)")
     return finish(fig, f"Where {_label(found.strategy)} loses (PRIM, EMA Workbench): {found.n_loses} of "
                        f"{found.n_sets} sets",
                   f"Left: peeling trajectory, red ring = chosen box (coverage {100 * c.coverage:.0f}%, density "
-                  f"{100 * c.density:.0f}%). Right: the box's limits (red) within each restricted parameter's range (grey).")
+                  f"{100 * c.density:.0f}%). Right: the box's limits (red; pale: quasi-p of the restriction above 0.05, "
+                  "weak) within each restricted parameter's sampled range (grey).")
 
 
 def scores_figure(found, meta: dict):
@@ -240,7 +252,7 @@ def report_lines(result) -> list[str]:
     lines += _discovery_lines(found)
     lines += [
         "## Precision at this size\n",
-        f"With {meta['n_sets']} sets and {meta['replicates']} seeds the {ci}s of P(best) are "
+        f"With {meta['n_sets']} sets and {meta['replicates']} seeds the {100 * meta['level']:.0f}% intervals of P(best) are "
         f"{widths.min():.0f}–{widths.max():.0f} percentage points wide, and the mean differences between strategies are "
         f"known to ±{dwidth.min():.1f}–{dwidth.max():.1f} index points (half-widths). Interval widths shrink about as "
         "1/√N with more sets; more seeds mainly help where the seed share of the variance is large.\n",
@@ -256,7 +268,7 @@ def _discovery_lines(found) -> list[str]:
         return [found.note + "\n"]
     box, tr = found.box, found.trajectory.loc[found.chosen]
     cells = pd.DataFrame({"parameter": box.parameter, "box": [f"{r.low:.3g} – {r.high:.3g}" for _, r in box.iterrows()],
-                          "sampled range": [f"{r.range_low:.3g} – {r.range_high:.3g}" for _, r in box.iterrows()],
+                          "range of the sets": [f"{r.range_low:.3g} – {r.range_high:.3g}" for _, r in box.iterrows()],
                           "unit": [unit(p) for p in box.parameter],
                           "quasi-p (low, high)": [f"{_qp(r.qp_low)}, {_qp(r.qp_high)}" for _, r in box.iterrows()]})
     top = found.scores.head(5)
@@ -266,7 +278,8 @@ def _discovery_lines(found) -> list[str]:
         "on the peeling trajectory as the densest box that still covers at least half of those sets: coverage "
         f"{_pct(tr.coverage)} (share of the losing sets inside), density {_pct(tr.density)} (share of the box's sets "
         f"that are losing; {_pct(found.n_loses / found.n_sets)} overall), {int(tr.res_dim)} restricted parameters. "
-        "The whole trajectory is in prim_trajectory.parquet.\n", _md(cells), "",
+        "The whole trajectory is in prim_trajectory.parquet. A restriction whose quasi-p value is above 0.05 "
+        "could be chance (few sets), so read those limits as weak.\n", _md(cells), "",
         "Feature scores (extra trees, ema_workbench.analysis.feature_scoring): "
         + ", ".join(f"{r.parameter} {r.score:.2f}" for _, r in top.iterrows()) + ".\n",
     ]

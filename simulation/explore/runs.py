@@ -97,12 +97,14 @@ def run_task(study: Study, set_id: int, params: dict[str, float], skip: frozense
             if key in skip:
                 continue
             row: dict[str, Any] = {"run_key": key, "set": set_id, "strategy": arm, "seed": seed}
+            cpu = time.process_time()
             try:
                 cfg = with_values(base, params)
                 cfg.seed = seed
                 row.update(run_outcomes(cfg), error="")
             except Exception as exc:  # noqa: BLE001 - a failed run is a row with its message
                 row.update({k: np.nan for k in OUTCOMES}, error=f"{type(exc).__name__}: {exc}")
+            row["cpu_seconds"] = time.process_time() - cpu  # kept in the runs cache only (benchmarks)
             rows.append(row)
     return rows
 

@@ -161,11 +161,15 @@ def interrupted_message() -> str:
     """One line: what an interrupted command leaves and how to resume it."""
     where = _watched.get("dir")
     if _watched.get("mode") == "multirun" and where is not None:
-        from simulation.run.collect import scan
+        from simulation.run.collect import collect_batched, scan
 
-        status = scan(where) if where.is_dir() else None
-        finished = len(status.finished) if status else 0
-        total = finished + len(status.failed) + len(status.missing) if status else 0
+        if batches.is_batched(where):  # batch mode: runs are rows of the batch files, not folders
+            a = collect_batched(where).attrs
+            finished, total = len(a["finished"]), len(a["finished"]) + len(a["failed"]) + len(a["missing"])
+        else:
+            status = scan(where) if where.is_dir() else None
+            finished = len(status.finished) if status else 0
+            total = finished + len(status.failed) + len(status.missing) if status else 0
         again = (f"add hydra.sweep.dir={where} to the same command to resume" if _watched.get("dated")
                  else "run the same command again to resume")
         return (f"interrupted: {finished} of {total or '?'} jobs finished in {where}; {again} "

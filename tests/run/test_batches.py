@@ -106,3 +106,30 @@ def test_bad_runs_per_file_is_one_sentence_and_writes_nothing(tmp_path, args, wo
     for word in words:
         assert word in res.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_in_batch_mode_is_one_line_and_the_same_command_resumes(tmp_path):
+    import signal
+    import time
+
+    sweep = tmp_path / "sweep"
+    cmd = [str(BIN / "upconv"), "-m", "--runs-per-file", "4", "scenario=teaching", "years=6", "seed=range(0,6)",
+           f"hydra.sweep.dir={sweep}"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and not list(sweep.glob("batches/timeseries/staging/*/*.parquet")):
+        time.sleep(0.05)
+    assert proc.poll() is None, "the sweep ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    finished = collect(sweep, progress=False).attrs["finished"]
+    assert 1 <= len(finished) < 6
+    assert err.strip() == (f"interrupted: {len(finished)} of 6 jobs finished in {sweep}; run the same command "
+                           f"again to resume (finished jobs are skipped).")
+    again = upconv(cmd[1:], tmp_path)
+    assert again.stdout.count("already finished") == len(finished)
+    df = collect(sweep, progress=False)
+    assert df.attrs["finished"] == [str(i) for i in range(6)] and not df.attrs["failed"]
+    assert sorted(p.name for p in sweep.rglob("*.parquet")) == ["part-00000.parquet", "part-00001.parquet"]

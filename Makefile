@@ -13,6 +13,8 @@ help:
 	@echo "make run    - set up .venv and run the default four-strategy comparison"
 	@echo "make test   - set up .venv and run the whole test suite"
 	@echo "make bench  - print the performance benchmark table"
+	@echo "make bench-collect - write and collect 10,000 short runs in batch mode (docs/cluster.md)"
+	@echo "make slurm  - install Debian's slurm-wlm and munge (the Slurm test starts a one-node cluster)"
 
 $(STAMP): pyproject.toml scripts/find-python.sh
 	@set -e; if [ ! -x $(PY) ]; then \

@@ -86,7 +86,8 @@ def OneSystem(classroom: Classroom):
     name = choice if choice in classroom.systems else classroom.strategies[-1]
     model = classroom.systems[name]
     with solara.Column(style={"padding": "4px 8px", "width": "100%"}):
-        solara.ToggleButtonsSingle(value=name, on_value=set_choice, children=[solara.Button(STRATEGY_LABELS[s], value=s, text=True)
+        solara.ToggleButtonsSingle(value=name, on_value=set_choice, dense=True,
+                                   style={"flex-wrap": "wrap", "max-width": "100%"}, children=[solara.Button(STRATEGY_LABELS[s], value=s, text=True)
                                              for s in classroom.strategies])
         with solara.Div(style={"display": "grid", "gap": "8px", "width": "100%",
                                "grid-template-columns": "repeat(auto-fill, minmax(340px, 1fr))"}):

@@ -34,7 +34,7 @@ alt.data_transformers.disable_max_rows()
 # VegaChart), and with the renderer fixed here any enable/restore pair elsewhere is harmless.
 alt.renderers.enable("mimetype")
 
-CHART_WIDTH, CHART_HEIGHT = 280, 170
+CHART_WIDTH, CHART_HEIGHT = 250, 160
 
 VUE_TEMPLATE = Path(__file__).resolve().parent / "vue" / "vegalite.vue"
 # The Vega-Lite the page loads (the widget's template asks for vega-lite@<major>). Altair 6 writes

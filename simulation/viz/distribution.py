@@ -41,7 +41,7 @@ from simulation.viz.choices import (
 from simulation.viz.classroom import Classroom
 
 ROW_HEIGHT = 70
-STRIP_WIDTH = 560
+STRIP_WIDTH = 480
 GOLDEN = 0.6180339887
 
 
@@ -181,7 +181,7 @@ def Distribution(classroom: Classroom):
             set_school(int(datum["school"]))
 
     with solara.Column(style={"padding": "4px 8px", "width": "100%"}):
-        with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}):
+        with solara.Div(style={"max-width": "100%"}, classes=["upconv-strip"]):
             VegaChart(strip_spec(classroom), on_click=on_click)
         with solara.Div(style={"display": "grid", "grid-template-columns": "repeat(auto-fill, minmax(340px, 1fr))",
                                "gap": "8px", "width": "100%"}):

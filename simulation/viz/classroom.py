@@ -15,13 +15,17 @@ from typing import Any
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from simulation import SchoolSystem
+from simulation.measures.index import spread
 from simulation.viz.choices import (
     COMPARE_DEFAULT,
     DEFAULTS,
     MAX_COMPARE,
+    MEASURES,
     STRATEGIES,
+    STRATEGY_LABELS,
     term_label,
 )
 from simulation.viz.controls import SchoolSystemViz
@@ -94,6 +98,8 @@ class Classroom(mesa.Model):
         errors = [e for e in (choice_error, self.first.input_error) if e]
         self.input_error: str | None = " ".join(errors) or None
         self.history = {name: History(m) for name, m in self.systems.items()}
+        self._series: tuple[int, pd.DataFrame] | None = None
+        self._records: tuple[int, list[dict[str, Any]]] | None = None
 
     @property
     def first(self) -> SchoolSystemViz:
@@ -112,6 +118,38 @@ class Classroom(mesa.Model):
     def now(self) -> str:
         m = self.first
         return term_label(m.cfg.start_year, m.term, m.dt)
+
+    def series(self) -> pd.DataFrame:
+        """Every system's time series in one long table, built once per term for all the page's charts: one
+        row per strategy and term with its label, the term's label, every measure, and the gap between the
+        P90 and P10 school in percentage points (simulation.measures.index.spread)."""
+        if self._series is None or self._series[0] != self.terms:
+            frames = []
+            for name, model in self.systems.items():
+                frame = model.metrics()
+                out = pd.DataFrame({"year": frame["year"].astype(float),
+                                    "term": [term_label(int(model.cfg.start_year), i, model.dt) for i in range(len(frame))],
+                                    "strategy": STRATEGY_LABELS[name]})
+                for column in MEASURES:
+                    if column in frame:
+                        out[column] = frame[column].astype(float).round(4)
+                out["gap"] = (100 * spread(frame)).astype(float).round(2)
+                frames.append(out)
+            self._series = (self.terms, pd.concat(frames, ignore_index=True))
+        return self._series[1]
+
+    def records(self, columns: list[str]) -> list[dict[str, Any]]:
+        """series() as JSON-safe rows (NaN as None) with year, term, strategy and ``columns``; the rows are
+        converted once per term (pandas' own to_dict per chart cost more than the rest of a redraw)."""
+        if self._records is None or self._records[0] != self.terms:
+            rows = self.series().to_dict("records")
+            for row in rows:
+                for key, value in row.items():
+                    if isinstance(value, float) and not np.isfinite(value):
+                        row[key] = None
+            self._records = (self.terms, rows)
+        keys = ["year", "term", "strategy", *columns]
+        return [{k: row[k] for k in keys} for row in self._records[1]]
 
     def step(self) -> None:
         for name, m in self.systems.items():

@@ -16,7 +16,6 @@ import pandas as pd
 import solara
 from mesa.visualization.utils import update_counter
 
-from simulation.measures.index import spread
 from simulation.measures.registry import METRICS
 from simulation.viz.charts import (
     CHART_HEIGHT,
@@ -26,7 +25,6 @@ from simulation.viz.charts import (
     percent_axis,
     _records,
     _template,
-    term_labels,
     with_years,
     year_encoding,
     years_shown,
@@ -48,16 +46,7 @@ def _colour(classroom: Classroom) -> alt.Color:
 
 def series(classroom: Classroom, columns: list[str]) -> pd.DataFrame:
     """Each system's time series (the given metric columns plus the gap in points), one row per strategy and term."""
-    frames = []
-    for name, model in classroom.systems.items():
-        frame = model.metrics()
-        out = pd.DataFrame({"year": frame["year"].astype(float), "term": term_labels(model, len(frame))})
-        out["strategy"] = STRATEGY_LABELS[name]
-        for c in columns:
-            out[c] = frame[c].astype(float).round(4)
-        out["gap"] = (100 * spread(frame)).astype(float).round(2)
-        frames.append(out)
-    return pd.concat(frames, ignore_index=True)
+    return classroom.series()[["year", "term", "strategy", *[c for c in columns if c != "gap"], "gap"]]
 
 
 # --- the convergence diagram ---------------------------------------------------------------------
@@ -65,7 +54,7 @@ def series(classroom: Classroom, columns: list[str]) -> pd.DataFrame:
 def convergence_data(classroom: Classroom) -> pd.DataFrame:
     """Each strategy's path: the mean and the gap averaged over the last school year's terms, so that a
     term's noise in 40 schools does not hide the direction."""
-    data = series(classroom, ["mean_attainment"])
+    data = series(classroom, ["mean_attainment"]).copy()
     per_year = max(1, round(1 / classroom.first.dt))
     smooth = data.groupby("strategy", sort=False)[["mean_attainment", "gap"]].transform(
         lambda s: s.rolling(per_year, min_periods=1).mean())
@@ -137,8 +126,7 @@ def measure_spec(classroom: Classroom, column: str) -> dict:
         title, subtitle = measure_title(column), _wrap(METRICS[column].description)
     template = _template(("measure", column, tuple(classroom.strategies)),
                          lambda: measure_chart(classroom, column, title, subtitle))
-    data = series(classroom, [c for c in (column,) if c != "gap"])
-    return with_years({**template, "data": {"values": _records(data)}}, years_shown(classroom.first))
+    return with_years({**template, "data": {"values": classroom.records([column])}}, years_shown(classroom.first))
 
 
 def _wrap(text: str, width: int = 60) -> list[str]:
@@ -161,15 +149,15 @@ def standings_html(classroom: Classroom) -> str:
     """A table: each strategy (in its colour) with the main measures now and the change since the start."""
     head = "".join(f"<th>{html.escape(measure_title(c))}</th>" for c in TABLE_COLUMNS)
     rows = []
-    for name, model in classroom.systems.items():
-        frame = model.metrics()
-        first, last = frame.iloc[0], frame.iloc[-1]
+    table = classroom.records([*TABLE_COLUMNS, "gap"])
+    for name in classroom.strategies:
+        frame = [r for r in table if r["strategy"] == STRATEGY_LABELS[name]]
+        first, last = frame[0], frame[-1]
         cells = []
         for c in TABLE_COLUMNS:
             change = 100 * (last[c] - first[c])
             cells.append(f"<td>{last[c]:.1%} <small>({change:+.1f})</small></td>")
-        gap = 100 * spread(frame)
-        cells.append(f"<td>{gap.iloc[-1]:.1f} <small>({gap.iloc[-1] - gap.iloc[0]:+.1f})</small></td>")
+        cells.append(f"<td>{last['gap']:.1f} <small>({last['gap'] - first['gap']:+.1f})</small></td>")
         swatch = (f'<span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
                   f'background:{STRATEGY_COLOURS[name]};margin-right:6px"></span>')
         rows.append(f"<tr><td style='white-space:nowrap'>{swatch}<b>{html.escape(STRATEGY_LABELS[name])}</b></td>"

@@ -25,7 +25,6 @@ from simulation.viz.charts import (
     percent_axis,
     _records,
     _template,
-    term_labels,
     with_years,
     year_encoding,
     years_shown,
@@ -106,11 +105,13 @@ def strip_spec(classroom: Classroom) -> dict:
 
 def story_data(classroom: Classroom, school: int) -> pd.DataFrame:
     frames = []
-    for name, model in classroom.systems.items():
+    table = classroom.series()
+    for name in classroom.strategies:
         h = classroom.history[name].school(school)
+        rows = table[table["strategy"] == STRATEGY_LABELS[name]]
         frames.append(pd.DataFrame({
-            "strategy": STRATEGY_LABELS[name], "year": model.metrics()["year"].astype(float).to_numpy()[:len(h["attainment"])],
-            "term": term_labels(model, len(h["attainment"])), "attainment": np.round(h["attainment"], 4),
+            "strategy": STRATEGY_LABELS[name], "year": rows["year"].to_numpy(), "term": rows["term"].to_numpy(),
+            "attainment": np.round(h["attainment"], 4),
             "grade": [GRADE_NAMES[Grade(int(g))] for g in h["grade"]],
             "partnerships": h["partnerships"], "coaches": h["coaches"]}))
     return pd.concat(frames, ignore_index=True)

@@ -8,6 +8,11 @@ schema, then ``run_job`` (a plain function, testable without Hydra) validates it
 progress bar and writes ``timeseries.parquet``, ``attainment.png`` and ``summary.json`` into
 the job's output folder.
 
+Two flags of its own, taken before Hydra starts: ``--dry-run`` lists, checks and estimates every
+job of a sweep and writes nothing (:mod:`simulation.run.plan`); ``--runs-per-file N`` writes a
+sweep's runs into one Parquet file per N runs instead of a folder per run
+(:mod:`simulation.run.batches`). docs/cluster.md describes both.
+
 Ctrl-C (SIGINT) ends the command with one line, not a traceback: how many jobs of the sweep
 finished and how to resume it (the same command with the same ``hydra.sweep.dir`` skips
 finished jobs), exit status 130. To know the sweep folder in the launching process whatever

@@ -11,10 +11,12 @@
   *parameter uncertainty* (between sets) and *seed noise* (the seed's own effect, common to all
   sets because the seeds are, plus its interaction with the set), from a crossed set x seed ANOVA.
 
-Intervals are percentile bootstrap intervals (95% by default) from a two-level bootstrap: the
-parameter sets are resampled, and within each the replicate seeds (the same resampled seeds for
-every strategy, keeping the common random numbers paired). So they hold both the uncertainty of
-drawing N sets and the seed noise left after R replicates. Draws come from a Generator seeded by
+Intervals are percentile bootstrap intervals (95% by default) over the parameter sets: the sets
+are resampled with their seeds' results, so an interval holds the luck of drawing N sets together
+with the seed noise each set carries. Resampling the seeds as well would fewer distinct seeds per
+set and so inflate the noise of every set's mean, biasing P(best) toward an even split; the seeds'
+effect common to all sets (the same R seeds everywhere) is not in the intervals, and the variance
+split shows how large it is. Draws come from a Generator seeded by
 the caller. Scenario discovery (:func:`discover`) uses EMA Workbench's PRIM and feature scoring.
 """
 
@@ -106,8 +108,7 @@ def bootstrap(c: Cube, n_boot: int = BOOTSTRAP, seed: int = 0, level: float = LE
     for start in range(0, n_boot, 100):
         b = min(100, n_boot - start)
         i = rng.integers(0, N, size=(b, N))
-        r = rng.integers(0, R, size=(b, N, R))
-        sample = A[i[:, :, None], r]  # [b, N, R, S]
+        sample = A[i]  # [b, N, R, S]: resampled sets, each with all its seeds
         for k in range(b):
             for name, value in _stats(sample[k].mean(axis=1), sample[k]).items():
                 draws[name].append(value)
@@ -174,10 +175,15 @@ class Discovery:
     note: str = ""
 
 
-def choose_box(trajectory: pd.DataFrame, min_coverage: float = 0.5) -> int:
-    """The densest box that still covers ``min_coverage`` of the cases (fewer restrictions on a tie)."""
-    ok = trajectory[trajectory.coverage >= min_coverage]
-    ok = ok if len(ok) else trajectory
+MAX_DIMS = 3  # a box a reader can take in: at most three restricted parameters
+WEAK_LIFT = 1.5  # a box whose density is less than 1.5 times the overall share barely concentrates the cases
+
+
+def choose_box(trajectory: pd.DataFrame, min_coverage: float = 0.5, max_dims: int = MAX_DIMS) -> int:
+    """The densest box that still covers ``min_coverage`` of the cases and restricts at most
+    ``max_dims`` parameters (fewer restrictions on a tie); the whole space if none does."""
+    ok = trajectory[(trajectory.coverage >= min_coverage) & (trajectory.res_dim <= max_dims)]
+    ok = ok if len(ok) else trajectory.iloc[:1]
     best = ok.sort_values(["density", "res_dim"], ascending=[False, True], kind="stable")
     return int(best.index[0])
 
@@ -219,7 +225,12 @@ def discover(x: pd.DataFrame, loses: np.ndarray, strategy: str, seed: int = 0) -
         rows.append({"parameter": param, "low": float(lim[0]), "high": float(lim[1]),
                      "range_low": float(full[param].iloc[0]), "range_high": float(full[param].iloc[1]),
                      "qp_low": float(lim[2]), "qp_high": float(lim[3])})
-    return Discovery(strategy, k, n, trajectory, pd.DataFrame(rows, columns=empty_box.columns), chosen, scores)
+    lift = trajectory.loc[chosen, "density"] / (k / n)
+    note = "" if lift >= WEAK_LIFT else (
+        f"weak: the chosen box holds the losing sets only {lift:.2f} times as densely as the whole space; no "
+        f"region of at most {MAX_DIMS} parameters concentrates them (they are spread over the space, as when "
+        "seed noise decides close calls)")
+    return Discovery(strategy, k, n, trajectory, pd.DataFrame(rows, columns=empty_box.columns), chosen, scores, note)
 
 
 __all__ = ["BOOTSTRAP", "Cube", "Discovery", "LEVEL", "bootstrap", "choose_box", "cube", "discover", "preferred",

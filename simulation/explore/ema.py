@@ -1,5 +1,5 @@
-"""The model for EMA Workbench (ema-workbench 3.0): :func:`make_model` builds an EMA ``Model``
-(one run per experiment) or ``ReplicatorModel`` (one run per replicate seed).
+"""The model for EMA Workbench (ema-workbench 3.0): make_model builds an EMA Model (one run per
+experiment) or ReplicatorModel (one run per replicate seed).
 
 * **Uncertainties**: schema parameters with their ranges - by default the uncertain parameters of
   :data:`simulation.explore.sampling.UNCERTAIN` with their plausible ranges, or any numeric

@@ -13,7 +13,7 @@ variance.parquet, prim_trajectory.parquet, prim_box.parquet, feature_scores.parq
 summary.json. Same options and --seed: byte-identical outputs (timing.json aside).
 
 Defaults: regional scenario, 30 years, N = 200 sets, R = 4 seeds, the four strategies: 3,200 runs,
-about 10 minutes on 2 idle cores. Bad input is one sentence, exit 2, nothing written.
+about 8 minutes on 2 idle cores. Bad input is one sentence, exit 2, nothing written.
 """
 
 from __future__ import annotations

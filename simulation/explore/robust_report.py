@@ -25,7 +25,7 @@ INDEX = "upwards-convergence index (points)"
 def finish(fig, heading: str, caption: str, *args, **kwargs):
     """The house finish (simulation.report.plots.finish) with the caption wrapped to the figure's width."""
     width = int(fig.get_figwidth() * 14)
-    return _finish(fig, heading, textwrap.fill(caption, width), *args, **kwargs)
+    return _finish(fig, textwrap.fill(heading, width), textwrap.fill(caption, width), *args, **kwargs)
 
 
 def _label(arm: str) -> str:
@@ -33,7 +33,7 @@ def _label(arm: str) -> str:
 
 
 def _ci(level: float) -> str:
-    return f"{100 * level:.0f}% bootstrap interval (parameter sets and seeds resampled)"
+    return f"{100 * level:.0f}% bootstrap interval (parameter sets resampled)"
 
 
 def _sizes(meta: dict) -> str:
@@ -88,7 +88,9 @@ def differences_figure(t: pd.DataFrame, meta: dict):
     ax.axvline(0, color="grey", lw=0.8)
     ax.set_yticks(y, [f"{_label(r.a)} − {_label(r.b)}" for _, r in t.iterrows()])
     ax.set_xlabel("difference in the index (points), mean over the parameter sets")
-    ax.margins(x=0.45)
+    lo, hi = min(t.low.min(), 0.0), max(t.high.max(), 0.0)
+    span = max(hi - lo, 1e-9)
+    ax.set_xlim(lo - 0.05 * span, hi + 0.5 * span)
     return finish(fig, f"Differences between strategies: {_sizes(meta)}",
                   f"Dots: mean difference in the {INDEX} (first minus second); whiskers: {_ci(meta['level'])}; "
                   "text: share of sets where the first is higher.")
@@ -119,8 +121,8 @@ def prim_figure(found, meta: dict):
     sc = a1.scatter(100 * tr.coverage, 100 * tr.density, c=tr.res_dim, cmap="viridis", s=22)
     c = tr.loc[found.chosen]
     a1.plot(100 * c.coverage, 100 * c.density, "o", mfc="none", mec="red", ms=13, mew=1.8)
-    a1.set_xlabel("coverage: share of the sets where it loses that lie in the box (%)")
-    a1.set_ylabel("density: share of the box's sets where it loses (%)")
+    a1.set_xlabel("coverage (% of the losing sets in the box)")
+    a1.set_ylabel("density (% of the box's sets that are losing)")
     fig.colorbar(sc, ax=a1, label="restricted parameters")
     box = found.box
     yy = np.arange(len(box))[::-1]
@@ -133,11 +135,13 @@ def prim_figure(found, meta: dict):
         a2.text(lo, yi + 0.22, f"{r.low:.3g}", ha="center", fontsize=8)
         a2.text(hi, yi + 0.22, f"{r.high:.3g}", ha="center", fontsize=8)
     a2.set_yticks(yy, [f"{p} ({unit(p)})" for p in box.parameter])
+    if box.empty:
+        a2.text(0.5, 0, "no parameter restricted:\nthe chosen box is the whole space", ha="center", va="center")
     a2.set_xlim(-0.05, 1.05)
     a2.set_ylim(-0.8, len(box) - 0.2)
-    a2.set_xlabel("position in the sampled range (0 = low end, 1 = high end)")
+    a2.set_xlabel("position in the sets' range (0 = low, 1 = high)")
     return finish(fig, f"Where {_label(found.strategy)} loses (PRIM, EMA Workbench): {found.n_loses} of "
-                       f"{found.n_sets} sets",
+                       f"{found.n_sets} sets" + (" - no clear region" if found.note else ""),
                   f"Left: peeling trajectory, red ring = chosen box (coverage {100 * c.coverage:.0f}%, density "
                   f"{100 * c.density:.0f}%). Right: the box's limits (red; pale: quasi-p of the restriction above 0.05, "
                   "weak) within each restricted parameter's sampled range (grey).")
@@ -149,7 +153,7 @@ def scores_figure(found, meta: dict):
     ax.barh(range(len(s)), s.score, color="#8172b2")
     ax.set_yticks(range(len(s)), s.parameter)
     ax.set_xlabel("feature score (extra-trees importance; scores sum to 1)")
-    return finish(fig, f"Which parameters decide whether {_label(found.strategy)} loses? {_sizes(meta)}",
+    return finish(fig, f"What decides whether {_label(found.strategy)} loses? {meta['n_sets']} parameter sets",
                   "Bars: importance of each parameter for classifying sets where it loses (EMA Workbench feature scoring).")
 
 
@@ -253,7 +257,7 @@ def report_lines(result) -> list[str]:
     lines += [
         "## Precision at this size\n",
         f"With {meta['n_sets']} sets and {meta['replicates']} seeds the {100 * meta['level']:.0f}% intervals of P(best) are "
-        f"{widths.min():.0f}–{widths.max():.0f} percentage points wide, and the mean differences between strategies are "
+        f"at most {widths.max():.0f} percentage points wide (0 for a strategy that is never or always best), and the mean differences between strategies are "
         f"known to ±{dwidth.min():.1f}–{dwidth.max():.1f} index points (half-widths). Interval widths shrink about as "
         "1/√N with more sets; more seeds mainly help where the seed share of the variance is large.\n",
         "Files: design.parquet (the parameter sets), runs.parquet (every run), sets.parquet (per set and strategy: "
@@ -266,6 +270,11 @@ def report_lines(result) -> list[str]:
 def _discovery_lines(found) -> list[str]:
     if found.chosen is None:
         return [found.note + "\n"]
+    if found.box.empty:
+        return [f"It loses in {found.n_loses} of {found.n_sets} sets. PRIM restricts no parameter in a box covering "
+                f"at least half of them with at most three restrictions: {found.note}.\n",
+                "Feature scores (extra trees, ema_workbench.analysis.feature_scoring): "
+                + ", ".join(f"{r.parameter} {r.score:.2f}" for _, r in found.scores.head(5).iterrows()) + ".\n"]
     box, tr = found.box, found.trajectory.loc[found.chosen]
     cells = pd.DataFrame({"parameter": box.parameter, "box": [f"{r.low:.3g} – {r.high:.3g}" for _, r in box.iterrows()],
                           "range of the sets": [f"{r.range_low:.3g} – {r.range_high:.3g}" for _, r in box.iterrows()],
@@ -275,9 +284,11 @@ def _discovery_lines(found) -> list[str]:
     return [
         f"It loses (another strategy has a higher index) in {found.n_loses} of {found.n_sets} sets. PRIM "
         "(ema_workbench.analysis.prim, peel and paste alpha 0.05, minimum mass 0.05) finds the box below, chosen "
-        "on the peeling trajectory as the densest box that still covers at least half of those sets: coverage "
+        "on the peeling trajectory as the densest box that still covers at least half of those sets and restricts "
+        "at most three parameters: coverage "
         f"{_pct(tr.coverage)} (share of the losing sets inside), density {_pct(tr.density)} (share of the box's sets "
-        f"that are losing; {_pct(found.n_loses / found.n_sets)} overall), {int(tr.res_dim)} restricted parameters. "
+        f"that are losing; {_pct(found.n_loses / found.n_sets)} overall), {int(tr.res_dim)} restricted parameters"
+        + (f". **Box {found.note}**. " if found.note else ". ") +
         "The whole trajectory is in prim_trajectory.parquet. A restriction whose quasi-p value is above 0.05 "
         "could be chance (few sets), so read those limits as weak.\n", _md(cells), "",
         "Feature scores (extra trees, ema_workbench.analysis.feature_scoring): "
@@ -297,7 +308,9 @@ def console_lines(result) -> list[str]:
         lines.append(f"{_label(r.strategy):22s}  {_pct(r.p_best):>4s} [{_pct(r.low)}–{_pct(r.high)}]"
                      f"{'':10s}{rg.loc[r.strategy, 'regret_median']:.1f} / {rg.loc[r.strategy, 'regret_p90']:.1f}")
     found = result.discovery
-    if found.chosen is not None:
+    if found.chosen is not None and found.note:
+        lines.append(f"{_label(found.strategy)} loses in {found.n_loses} of {found.n_sets} sets; PRIM box {found.note}.")
+    elif found.chosen is not None:
         lines.append(f"{_label(found.strategy)} loses in {found.n_loses} of {found.n_sets} sets; PRIM box: "
                      + "; ".join(f"{r.parameter} {r.low:.3g}–{r.high:.3g}" for _, r in found.box.iterrows()))
     else:

@@ -7,8 +7,8 @@ are not blurred by different starting systems.
 A *task* is one parameter set under every strategy and seed (strategies x replicates runs, a few
 seconds); tasks run in joblib's process pool (the library behind ``experiments/parallel.py`` and
 the ``hydra/launcher=joblib`` sweeps). Each run has a key, a hash of its strategy's base
-configuration (scenario, years, strategy, ``--set`` overrides, package version), the parameter
-set and the seed. Finished runs are written in batches to ``runs/part-*.parquet`` under the
+configuration (scenario, years, strategy, ``--set`` overrides, package version), of the model's
+source code, the parameter set and the seed. Finished runs are written in batches to ``runs/part-*.parquet`` under the
 study folder; running the same study again skips every run whose key is already there.
 
 Ensemble-level savings that leave every run's results unchanged: each strategy's base
@@ -58,8 +58,26 @@ class Study:
 
     @classmethod
     def build(cls, bases: dict[str, ModelConfig], seeds: Iterable[int]) -> Study:
-        hashes = {arm: config_hash(cfg) for arm, cfg in bases.items()}
+        code = code_hash()
+        hashes = {arm: f"{config_hash(cfg)}-{code}" for arm, cfg in bases.items()}
         return cls(bases, tuple(int(s) for s in seeds), hashes)
+
+
+#: The packages whose source decides a run's results (the top layer - commands, reports - does not).
+MODEL_CODE = ("params", "state", "mechanisms", "measures", "__init__.py", "model.py", "population.py", "agents.py",
+              "strategies.py")
+
+
+def code_hash() -> str:
+    """A hash of the model's source (schema, state, mechanisms, measures, core): a changed model
+    gives new run keys, so a resumed study never mixes runs of two versions of the model."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for name in MODEL_CODE:
+        for path in sorted([root / name] if name.endswith(".py") else (root / name).rglob("*.py")):
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
 
 
 def run_key(base_hash: str, params: dict[str, float], seed: int) -> str:

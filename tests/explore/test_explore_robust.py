@@ -67,6 +67,11 @@ def test_rerunning_a_study_resumes_it(tmp_path, monkeypatch):
     third = study(n=6, seed=1, workers=1, out=out, report=False, **API)
     assert calls == [2]
     pd.testing.assert_frame_equal(first.runs, third.runs)
+    # a changed model (its source) gives new run keys: nothing old is reused
+    monkeypatch.setattr(runs, "code_hash", lambda: "changed")
+    calls.clear()
+    study(n=6, seed=1, workers=1, out=out, report=False, **API)
+    assert sorted(calls) == list(range(6))
 
 
 def _files(folder):

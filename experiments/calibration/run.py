@@ -185,11 +185,12 @@ def figures(report, history, docs: Path):
     # 2. trajectories
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     panels = [("national", "mean_attainment", "National sample: pupils at the benchmark", [(2002, 0.421), (2011, 0.583)],
-               "England (DfE)"),
-              ("national", "share_outstanding", "National sample: outstanding share", [(2011, 0.20)], "Ofsted Aug 2011"),
+               "England (DfE)", "share of pupils at the benchmark (0-1)"),
+              ("national", "share_outstanding", "National sample: outstanding share", [(2011, 0.20)], "Ofsted Aug 2011",
+               "share of schools outstanding (0-1)"),
               ("london", "share_outstanding_supporting", "London (UC): outstanding schools supporting",
-               [(2002.5, 0.01), (2010.5, 0.17)], "Berwick")]
-    for ax, (setting, col, title, points, label) in zip(axes, panels):
+               [(2002.5, 0.01), (2010.5, 0.17)], "Berwick", "share of outstanding schools (0-1)")]
+    for ax, (setting, col, title, points, label, ylabel) in zip(axes, panels):
         for key, colour in (("default", "0.5"), ("calibrated", "tab:blue")):
             runs = [r["series"] for r in report["runs_" + key] if r["setting"] == setting]
             year = np.asarray(runs[0]["year"])
@@ -201,6 +202,7 @@ def figures(report, history, docs: Path):
         ax.scatter(px, py, color="tab:red", marker="D", zorder=4, label=label)
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("year")
+        ax.set_ylabel(ylabel)
         ax.legend(fontsize=7)
     fig.tight_layout()
     paths["trajectories"] = out / "calibration_trajectories.png"

@@ -59,10 +59,13 @@ def costs(table: pd.DataFrame) -> pd.DataFrame:
 
 def analyse(table, out):
     table = arm_column(table)
+    if "leaving_rate" in table:  # no term has passed at step 0: no leavers yet, not a rate of zero
+        table = table.assign(leaving_rate=table.leaving_rate.where(table.step > 0))
     table, runs, paths = compare_arms(table, out, "arm", PANELS)
     order = sorted(table.strategy.unique(), key=lambda a: (a.split(" under ")[-1], not a.startswith("flat"), a))
     below = (final_medians(table, ["share_below_floor"]) * 100).rename(columns={"share_below_floor": "below_floor"})
     medians = arm_table(runs, [c for c in FINAL if c in runs], order, "floor schedule under strategy").join(below)
+    medians = medians.round(2).assign(**({"score": medians["score"].round(3)} if "score" in medians else {}))
     spend = costs(table).loc[order]
     lines = ["# Floor standards: flat vs rising schedules", "", sweep_line(table), "", start_line(table), "",
              "## Final year, median over seeds", "",
@@ -70,7 +73,7 @@ def analyse(table, out):
              "schools); score: mean pupil score relative to the benchmark score in pupil SD (what pupils learn); "
              "disadvantage_gap: benchmark share of the most advantaged fifth of intakes minus the most "
              "disadvantaged fifth (pp); top_decile: mean of the best 10% of schools; below_floor and "
-             "special_measures: % of schools.", "", markdown(medians), "",
+             "special_measures: % of schools.", "", markdown(medians, 3), "",
              "## Consequences and cost over the run, median over seeds", "",
              "staff_days: every staff day released for improvement (budget, self-funded partnerships, sponsors); "
              "officer_days: the authority's and central officers' days (interventions, brokering, academy orders); "
@@ -83,7 +86,8 @@ def analyse(table, out):
             continue
         lines += [f"Against the {flat}, paired by seed (median difference; share of seeds where it is higher):", ""]
         for arm in (a for a in arms if a != flat):
-            diffs = ["{} {:+.2f} ({:.0%})".format(m, *paired(runs, arm, flat, m))
+            diffs = ["{} {:+.{}f} ({:.0%})".format(m, paired(runs, arm, flat, m)[0], 3 if m == "score" else 2,
+                                                     paired(runs, arm, flat, m)[1])
                      for m in ("mean", "score", "p10", "disadvantage_gap", "uci") if m in runs]
             lines.append(f"* {arm}: " + "; ".join(diffs))
         lines.append("")

@@ -48,7 +48,8 @@ TITLES = {
     "share_below_floor": "Schools below the floor", "n_partnerships": "Live partnerships",
     "mean_moral_capital": "Moral capital (mean)", "mean_km_capacity": "Knowledge-management capacity (mean)",
 }
-UNITS = {"spread": "percentage points", "share_outstanding_supporting": "% of outstanding schools",
+UNITS = {"spread": "percentage points", "disadvantage_gap": "percentage points",
+         "share_outstanding_supporting": "% of outstanding schools",
          "frontier": "pupil SD of teaching effect"}
 
 

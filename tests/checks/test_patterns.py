@@ -81,11 +81,24 @@ def test_p2_growing_the_top_raises_frontier_and_top_and_widens_spread(runs):
 
 
 # --- pattern 3 ---------------------------------------------------------------------------
-def test_p3_upwards_convergence_mean_up_spread_down_top_up(runs):
+def test_p3_upwards_convergence_raises_the_mean_and_the_top(runs):
     uc = "upwards_convergence"
     assert greater(final(runs, uc, "mean_attainment"), initial(runs, uc, "mean_attainment")) < ALPHA
-    assert greater(spread_initial(runs, uc), spread_final(runs, uc)) < ALPHA
     assert greater(final(runs, uc, "top_decile_attainment"), initial(runs, uc, "top_decile_attainment")) < ALPHA
+
+
+SPREAD_NOT_NARROWED = ("FINDING (0.3.0): with accountability pressure and focus on pupils near the benchmark, upwards "
+                       "convergence no longer narrows the spread of schools' benchmark shares over 30 years: P90 - P10 "
+                       "37.5 pp at the start, 38.4 pp at the end (mean over 20 seeds, p = 0.76); it was 37.5 -> 36.3 pp in "
+                       "0.2.0. Focus is why: with pressure.focus = 0 it narrows the spread in 6 of 6 seeds tried (-5.0 pp "
+                       "on average; +1.8 pp with focus) - schools lifted out of pressure lose the focus that held their "
+                       "measured share up. It still has the highest index. See docs/patterns.md, pattern 3")
+
+
+@pytest.mark.xfail(reason=SPREAD_NOT_NARROWED, strict=False)
+def test_p3_upwards_convergence_narrows_the_spread(runs):
+    uc = "upwards_convergence"
+    assert greater(spread_initial(runs, uc), spread_final(runs, uc)) < ALPHA
 
 
 @pytest.mark.parametrize("other", ["status_quo", "reducing_disparity", "growing_the_top"])

@@ -89,8 +89,17 @@ def programmes():
     return {name: np.array([pc.weak_programme(s, order) for s in range(pc.SEEDS)]) for name, order in arms.items()}
 
 
+KEPT_EQUAL = ("FINDING (0.3.0): four years after the programme, internal-first and external-first schools keep the "
+              "same gain (0.157 vs 0.158 pupil SD, mean over 20 seeds, p = 0.65); in 0.2.0 internal first kept more "
+              "(0.161 vs 0.146). Internal first still gains more by the end of the programme. Which of the 0.3.0 "
+              "mechanisms (pressure on turnover and heads, focus, academies) evens it out is not yet established. "
+              "docs/patterns.md, pattern 4")
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("when, column", [("at the end of the programme", 0), ("four years later", 1)])
+@pytest.mark.parametrize("when, column", [("at the end of the programme", 0),
+                                          pytest.param("four years later", 1,
+                                                       marks=pytest.mark.xfail(reason=KEPT_EQUAL, strict=False))])
 def test_overwhelm_and_embedding_make_internal_first_gain_and_keep_more(programmes, when, column):
     from simulation.checks.pattern_checks import ALPHA, greater
     assert greater(programmes["internal_first"][:, column], programmes["external_first"][:, column]) < ALPHA, when

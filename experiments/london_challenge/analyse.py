@@ -26,15 +26,15 @@ def analyse(table, out):
     yearly = table[table.year.isin(years)].groupby(["strategy", "year"])[CHART].median() * 100
     yearly.columns = ["% outstanding", "% special measures", "% of outstanding supporting"]
     yearly = yearly.reset_index().astype({"year": int})
-    medians = arm_table(runs, ["mean", "p10", "top_decile", "spread", "outstanding", "special_measures", "uci"],
-                        list(STRATEGIES))
+    medians = arm_table(runs, [c for c in ("mean", "p10", "top_decile", "spread", "score", "score_gain", "outstanding",
+                                           "special_measures", "uci") if c in runs], list(STRATEGIES))
     lines = ["# London Challenge: upwards convergence vs status quo in a London-like region", "", sweep_line(table), "",
              start_line(table), "", "## The London-style chart, median over seeds", "", markdown(yearly, 1, index=False), "",
              "## Final year, median over seeds", "", markdown(medians), ""]
     if set(ARMS) <= set(runs.strategy):
         lines += ["Upwards convergence minus status quo, paired by seed (median difference; share of seeds where it is "
                   "higher):", ""]
-        for metric in ("outstanding", "special_measures", "mean", "spread", "uci"):
+        for metric in [m for m in ("outstanding", "special_measures", "mean", "spread", "score", "uci") if m in runs]:
             d, share = paired(runs, *ARMS, metric)
             lines.append(f"* {metric}: {d:+.2f} ({share:.0%} of seeds higher)")
     return write_report(out, lines, paths)

@@ -16,13 +16,14 @@ from simulation.strategies import STRATEGIES
 from simulation.report.reports import (arm_table, cli, compare_arms, grade_shares_figure, markdown, paired, start_line,
                                 sweep_line, write_report)
 
-COLUMNS = ["mean", "p10", "top_decile", "spread", "frontier", "outstanding", "special_measures", "uci", "resource_used"]
+COLUMNS = ["mean", "p10", "top_decile", "spread", "score", "score_gain", "frontier", "outstanding", "special_measures",
+           "uci", "resource_used"]
 
 
 def analyse(table, out):
     table, runs, paths = compare_arms(table, out, "strategy",
                                       extra=lambda t: {"grades.png": grade_shares_figure(t, list(STRATEGIES))})
-    medians = arm_table(runs, COLUMNS, list(STRATEGIES))
+    medians = arm_table(runs, [c for c in COLUMNS if c in runs], list(STRATEGIES))
     best = medians["uci"].idxmax()
     lines = [
         "# Strategy comparison at equal cost", "", sweep_line(table), "", start_line(table), "",
@@ -32,7 +33,8 @@ def analyse(table, out):
         "the mean by 5 points and the top decile by 3 and narrows the spread by 2 scores 10.", "",
         "## Final year, median over seeds", "",
         "Percentages of pupils reaching the benchmark (mean, p10, top decile), percentage points (spread), pupil SD "
-        "(frontier), % of schools (outstanding, special measures); resource_used = staff + officer days over the run.",
+        "(score: mean pupil score relative to the benchmark score, what pupils learn, and score_gain since the start; "
+        "frontier), % of schools (outstanding, special measures); resource_used = staff + officer days over the run.",
         "", markdown(medians), "",
         f"Highest median index: **{best}** ({medians.loc[best, 'uci']:.1f}).", "",
         "Paired by seed (same seed = same initial system), median difference and share of seeds where the first is "
@@ -42,9 +44,10 @@ def analyse(table, out):
     for other in [s for s in STRATEGIES if s != "upwards_convergence" and s in medians.index]:
         if "upwards_convergence" not in medians.index:
             break
-        for metric in ("uci", "mean", "spread", "top_decile"):
+        for metric in [m for m in ("uci", "mean", "spread", "top_decile", "score") if m in runs]:
             d, share = paired(runs, "upwards_convergence", other, metric)
-            lines.append(f"| upwards_convergence − {other} | {metric} | {d:+.2f} | {share:.0%} |")
+            lines.append(f"| upwards_convergence − {other} | {metric} | {d:+.{3 if metric == 'score' else 2}f} | "
+                         f"{share:.0%} |")
     spread_used = runs.groupby("strategy").resource_used.agg(["min", "max"])
     lines += ["", f"Resource used per run ranges from {spread_used['min'].min():.0f} to "
                   f"{spread_used['max'].max():.0f} staff + officer days (equal budgets)."]

@@ -60,7 +60,11 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     _m("mean_leadership", "0-1", "Mean leadership capacity.", False),
     _m("n_partnerships", "partnerships", "Live partnerships."),
     _m("staff_days_used", "staff days/term", "Strategy-budget staff days spent this term.", False),
-    _m("officer_days_used", "officer days/term", "Local-authority officer days spent this term.", False),
+    _m("officer_days_used", "officer days/term",
+       "Officer days spent this term: the local authority's and the central officers' of academy orders.", False),
+    _m("central_officer_days", "officer days/term",
+       "Central officer days of academy orders this term (part of officer_days_used; a consequence of schools staying "
+       "below the floor, not a budget a strategy spends).", False),
     _m("resource_used", "days/term", "Budget staff days plus officer days spent this term."),
     _m("own_staff_days", "staff days/term",
        "Staff days schools give from their own time this term: every self-funded partnership for every term it runs "

@@ -81,6 +81,7 @@ def system_metrics(ctx: Context) -> dict[str, float]:
         "n_partnerships": float(ctx.links.count()),
         "staff_days_used": float(ctx.tally.staff_days_used),
         "officer_days_used": float(ctx.tally.officer_days_used),
+        "central_officer_days": float(ctx.tally.central_officer_days),
         "resource_used": float(ctx.tally.staff_days_used + ctx.tally.officer_days_used),
         "own_staff_days": float(ctx.tally.own_staff_days),
         "total_staff_days": float(ctx.tally.staff_days_used + ctx.tally.own_staff_days),

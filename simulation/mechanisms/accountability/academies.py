@@ -54,10 +54,12 @@ def convert(ctx: Context) -> np.ndarray:
     sponsors = sponsors[np.lexsort((-sc.estimate[sponsors], sc.grade[sponsors]))]
     sponsors = willing_supporters(ctx, sponsors)[: targets.size]
     n = min(sponsors.size, targets.size)
-    if n:
-        link(ctx, sponsors[:n], targets[:n], PT.support, brokered=True, facilitated=False,
-             until=ctx.years_elapsed + cfg.academy_sponsor_years)
+    brokered = 0
+    if n:  # link() books its brokering days with the officer days; they are central here
+        brokered = np.size(link(ctx, sponsors[:n], targets[:n], PT.support, brokered=True, facilitated=False,
+                                until=ctx.years_elapsed + cfg.academy_sponsor_years))
     ctx.tally.academies += targets.size
-    ctx.tally.central_officer_days = targets.size * cfg.conversion_officer_days
-    ctx.tally.officer_days_used += ctx.tally.central_officer_days
+    ctx.tally.officer_days_used += targets.size * cfg.conversion_officer_days
+    ctx.tally.central_officer_days = (targets.size * cfg.conversion_officer_days
+                                      + brokered * ctx.cfg.intervention.brokering_days)
     return targets

@@ -116,10 +116,14 @@ class SchoolSystem(Model):
         if ctx.schools.focus.any():
             # accountability was in force before the start (league tables since 1992, floors): the published
             # starting share already includes the pupils focus lifts, so the benchmark is set with it
-            cfg = self.cfg.pressure
+            cfg, table = self.cfg.pressure, self.schools_table
             ctx.system.benchmark = population.benchmark_for(self._start_share, self.staff.effective(), self.schools,
                                                             self.staff.school, ctx.system.pupil_sigma,
                                                             cfg.focus_band, cfg.focus_cost)
+            if table is not None:  # a schools file's published results are matched school by school
+                population.fit_context_to_attainment(self.schools, self.staff, ctx.system.benchmark,
+                                                     ctx.system.pupil_sigma, table.attainment, cfg.focus_band,
+                                                     cfg.focus_cost)
             attainment.update_attainment(ctx, cohort)
             floor_standards.apply_floor(ctx)
             pressure.feel_pressure(ctx)

@@ -102,9 +102,10 @@ def _context_by_disadvantage(context: np.ndarray, disadvantaged: np.ndarray) -> 
 
 
 def fit_context_to_attainment(schools: SchoolState, staff: StaffState, benchmark: float, sigma: float,
-                              target: np.ndarray) -> None:
+                              target: np.ndarray, focus_band: float = 0.0, focus_cost: float = 0.0) -> None:
     """Shift the intake context of each school with a given starting attainment (share at the
-    benchmark) until its teachers' pupils reach exactly that share (bisection, every school at once)."""
+    benchmark) until its teachers' pupils reach exactly that share (bisection, every school at once),
+    counting the pupils each school's ``focus`` lifts over it (attainment.update_attainment's rule)."""
     given = np.flatnonzero(~np.isnan(target))
     if given.size == 0:
         return
@@ -117,9 +118,13 @@ def fit_context_to_attainment(schools: SchoolState, staff: StaffState, benchmark
     position[given] = np.arange(given.size)
     posts = np.flatnonzero(position[school_of_post] >= 0)
     which = position[school_of_post[posts]]
+    focus = schools.focus[school_of_post[posts]]
     for _ in range(60):
         mid = (lo + hi) / 2
-        share = ndtr((effect[posts] + mid[which] - benchmark) / sigma)
+        z = (effect[posts] + mid[which] - focus_cost * focus - benchmark) / sigma
+        share = ndtr(z)
+        if focus_band > 0:
+            share = share + focus * (ndtr(z + focus_band / sigma) - share)
         reached = np.bincount(which, weights=share * weight[posts], minlength=given.size)
         reached /= np.bincount(which, weights=weight[posts], minlength=given.size)
         too_high = reached > goal

@@ -519,7 +519,12 @@ def report(r: dict) -> str:
 
 
 def _cpus(text: str) -> set[int]:
-    return {int(c) for c in text.split(",")}
+    """CPUs as taskset -c writes them: '0', '1,3', '1-7'."""
+    out: set[int] = set()
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out.update(range(int(lo), int(hi or lo) + 1))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -99,9 +99,9 @@ bench-collect: $(STAMP)
 # --- experiments and sweeps (docs/experiments.md) ------------------------------------------
 # make experiment NAME=strategy_comparison  - python -m experiments.NAME: its sweep on all local cores (joblib), then
 #                                             its analysis; ARGS go to it (python -m experiments.NAME --help)
-# make experiments                          - the six research questions, one after the other
+# make experiments                          - every preset of conf/experiment, one after the other
 # make bench-sweep ARGS="--runs 100"        - time a joblib sweep of london_challenge runs (target: 1,000 in 10 min)
-EXPERIMENTS := strategy_comparison london_challenge floor_standards brokering growing_the_top_pilot sensitivity
+EXPERIMENTS := $(basename $(notdir $(wildcard conf/experiment/*.yaml)))  # one per preset (the one list)
 NAME ?= strategy_comparison
 
 .PHONY: experiment experiments bench-sweep

@@ -1,6 +1,7 @@
 """Fault injection for the Ray tests, as a Hydra callback (it runs inside each job, in the Ray
-worker): report the worker's pid when a given job starts (so the test can kill that process from
-outside, mid-run), or make a given job's model run raise. Nothing here is used outside the tests.
+worker): report the worker's pid when a given job starts and hold that job's first attempt (so the
+test can kill that process from outside, mid-job, without a timing race), or make a given job's model
+run raise. Nothing here is used outside the tests.
 
     +hydra.callbacks.faults._target_=faults.Faults +hydra.callbacks.faults.report_job=2
     +hydra.callbacks.faults.report_dir=/tmp/x +hydra.callbacks.faults.raise_job=1
@@ -9,6 +10,7 @@ outside, mid-run), or make a given job's model run raise. Nothing here is used o
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,10 @@ class Faults(Callback):
             folder.mkdir(parents=True, exist_ok=True)
             attempt = len(list(folder.glob("attempt-*")))
             (folder / f"attempt-{attempt}").write_text(str(os.getpid()))
+            if attempt == 0:  # hold the first attempt mid-job until the test kills it (no timing race)
+                deadline = time.time() + 120
+                while time.time() < deadline and not (folder / "release").exists():
+                    time.sleep(0.05)
         if num == self.raise_job:
             from simulation.run import cli
 

@@ -115,8 +115,11 @@ def test_ctrl_c_in_batch_mode_is_one_line_and_the_same_command_resumes(tmp_path)
     sweep = tmp_path / "sweep"
     cmd = [str(BIN / "upconv"), "-m", "--runs-per-file", "4", "scenario=teaching", "years=6", "seed=range(0,6)",
            f"hydra.sweep.dir={sweep}"]
+    def default_sigint() -> None:  # Ctrl-C as in a terminal, even if this test was started in the background
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=default_sigint)
     deadline = time.time() + 300
     while time.time() < deadline and not list(sweep.glob("batches/timeseries/staging/*/*.parquet")):
         time.sleep(0.05)

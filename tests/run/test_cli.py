@@ -74,12 +74,18 @@ def test_upconv_compare_writes_report(tmp_path):
 SMALL_SWEEP = ["-m", "scenario=teaching", "seed=range(0,6)", "years=6", "write_figures=false"]
 
 
+def default_sigint() -> None:
+    """In the child before exec: Ctrl-C as in a terminal, even when this test itself was started in the
+    background (a non-interactive shell's ``&`` ignores SIGINT, and an ignored signal is inherited)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt_after_first_job(cmd: list[str], cwd: Path, jobs: Path | None) -> tuple[subprocess.CompletedProcess, int]:
     """Start ``cmd`` in its own process group, send SIGINT to the group (as Ctrl-C in a terminal
     does) once a job has finished, and return what it printed and how many jobs had finished."""
     env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=default_sigint)
     deadline = time.time() + 300
     pattern = "*/summary.json" if jobs is not None else "outputs/multirun/*/*/*/summary.json"
     root = jobs if jobs is not None else cwd

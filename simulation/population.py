@@ -14,6 +14,7 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import ndtr
 
+from simulation.mechanisms.outcomes.attainment import lifted
 from simulation.params.schema import ModelConfig
 from simulation.params.schools_file import read_schools
 from simulation.state import SchoolState, StaffState
@@ -124,7 +125,7 @@ def fit_context_to_attainment(schools: SchoolState, staff: StaffState, benchmark
         z = (effect[posts] + mid[which] - focus_cost * focus - benchmark) / sigma
         share = ndtr(z)
         if focus_band > 0:
-            share = share + focus * (ndtr(z + focus_band / sigma) - share)
+            share = share + lifted(z, focus, focus_band, sigma, share)
         reached = np.bincount(which, weights=share * weight[posts], minlength=given.size)
         reached /= np.bincount(which, weights=weight[posts], minlength=given.size)
         too_high = reached > goal
@@ -198,7 +199,7 @@ def benchmark_for(share: float, staff_effect: np.ndarray, schools: SchoolState, 
         z = (score - b) / sigma
         reached = ndtr(z)
         if focus_band > 0:
-            reached = reached + focus * (ndtr(z + focus_band / sigma) - reached)
+            reached = reached + lifted(z, focus, focus_band, sigma, reached)
         return float(np.average(reached, weights=pupils_taught)) - share
 
     return float(brentq(excess, -10.0, 10.0, xtol=1e-12))

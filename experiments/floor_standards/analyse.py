@@ -86,9 +86,10 @@ def analyse(table, out):
             continue
         lines += [f"Against the {flat}, paired by seed (median difference; share of seeds where it is higher):", ""]
         for arm in (a for a in arms if a != flat):
-            diffs = ["{} {:+.{}f} ({:.0%})".format(m, paired(runs, arm, flat, m)[0], 3 if m == "score" else 2,
-                                                     paired(runs, arm, flat, m)[1])
-                     for m in ("mean", "score", "p10", "disadvantage_gap", "uci") if m in runs]
+            diffs = []
+            for m in (m for m in ("mean", "score", "p10", "disadvantage_gap", "uci") if m in runs):
+                d, share = paired(runs, arm, flat, m)
+                diffs.append(f"{m} {d:+.{3 if m == 'score' else 2}f} ({share:.0%})")
             lines.append(f"* {arm}: " + "; ".join(diffs))
         lines.append("")
     return write_report(out, lines, paths)

@@ -51,7 +51,8 @@ UNCERTAIN: dict[str, tuple[float, float, str]] = {
     "absorption.overwhelm_threshold": (0.2, 0.6, "assumption 0.4 km capacity; half to one and a half (Morris: third)"),
     "absorption.overwhelm_harm": (0.25, 1.0, "assumption 0.5; half to double"),
     "innovation.step_sd": (0.03, 0.1, "assumption 0.06 pupil SD (Morris: second)"),
-    "pressure.focus": (0.1, 0.5, "Gillborn & Youdell: a quarter of pupils near the benchmark; 0.1-0.5"),
+    "pressure.focus": (0.1, 0.5, "assumption 0.25 (sources: Gillborn & Youdell 2000, Burgess et al. 2005; size "
+                                "unknown); 0.1-0.5"),
 }
 
 DESIGNS = ("lhs", "sobol")

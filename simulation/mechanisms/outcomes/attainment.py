@@ -54,9 +54,15 @@ def update_attainment(ctx: Context, cohort: np.ndarray | None = None) -> np.ndar
     share = ndtr(z)
     sc.focus_lift = np.zeros(sc.n)
     if sc.focus.any():
-        sc.focus_lift = segment_mean(sc.focus[st.school] * (ndtr(z + pressure.focus_band / sigma) - share), sc.start)
+        sc.focus_lift = segment_mean(lifted(z, sc.focus[st.school], pressure.focus_band, sigma, share), sc.start)
     sc.attainment = segment_mean(share, sc.start) + sc.focus_lift
     return cohort
+
+
+def lifted(z: np.ndarray, focus: np.ndarray, band: float, sigma: float, reached: np.ndarray) -> np.ndarray:
+    """Share of pupils at standardised score ``z`` (``reached`` = Phi(z)) that focus puts over the benchmark:
+    ``focus`` of those within ``band`` (pupil SD) below it."""
+    return focus * (ndtr(z + band / sigma) - reached)
 
 
 def _released_experts(ctx: Context) -> np.ndarray:

@@ -14,6 +14,7 @@ from simulation.agents import Inspectorate, LocalAuthority, School, Staff
 from simulation.measures.system import model_reporters, school_panel, system_metrics
 from simulation.mechanisms.accountability import academies, floor_standards, information, inspection, pressure
 from simulation.mechanisms.between_schools import brokering, innovation, moral_capital, partnerships, pilot
+from simulation.mechanisms.between_schools import formalisation
 from simulation.mechanisms.outcomes import attainment
 from simulation.mechanisms.within_school import absorption, coaching, cpd, knowledge, leadership, turnover
 from simulation.params.checks import check_memory, seed_from
@@ -159,6 +160,7 @@ class SchoolSystem(Model):
         leadership.change_heads(ctx)
         turnover.turnover(ctx)
         partnerships.lapse(ctx)
+        formalisation.formalise(ctx)
         attainment.update_attainment(ctx)
         floor_standards.apply_floor(ctx)
         floor_standards.track_persistence(ctx)

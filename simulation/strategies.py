@@ -37,6 +37,7 @@ from simulation.state.segments import of_types
 
 LEVERS = ("internal_coaching", "school_support", "external_networks", "innovation")
 NETWORK_TYPES = (PT.network, PT.trio, PT.peer_review)
+SUPPORT_TYPES = (PT.support, PT.sig_pair)  # brokered support: a pair from data, or inside an improvement group
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def _spend_support(ctx: Context, days: float, already: float) -> float:
     if cost <= 0:
         return 0.0  # partnerships without released days achieve nothing: nothing to buy
     affordable = _affordable(ctx, days + already, cost)
-    rows = _funded_rows(ctx, (PT.support,))
+    rows = _funded_rows(ctx, SUPPORT_TYPES)
     wanted = affordable - rows.size
     if wanted > 0:
         receivers = support_receivers(ctx)
@@ -196,7 +197,7 @@ def _spend_support(ctx: Context, days: float, already: float) -> float:
         brokering.broker_support(ctx, receivers, suppliers, cfg.brokering, cfg.facilitation)
     elif wanted < 0:
         ctx.links.end(rows[np.argsort(ctx.links.age[rows])][: -wanted])
-    n = _funded_rows(ctx, (PT.support,)).size
+    n = _funded_rows(ctx, SUPPORT_TYPES).size
     return max(0.0, n * cost - already)
 
 

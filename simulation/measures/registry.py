@@ -72,6 +72,11 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     _m("total_staff_days", "staff days/term",
        "All staff days released for improvement this term: the strategy budget plus the schools' own days.", False),
     _m("interventions", "schools", "Interventions so far (cumulative).", False),
+    # the partnership jigsaw (formalisation.py): hard-governance forms
+    _m("federations", "partnerships", "Live federations: two schools under one governing body.", False),
+    _m("share_federated", "share", "Share of schools in a federation.", False),
+    _m("trusts", "trusts", "Multi-academy trusts with at least two schools.", False),
+    _m("share_in_trusts", "share", "Share of schools in a multi-academy trust.", False),
 )}
 
 SUMMARY_METRICS: list[str] = [name for name, m in METRICS.items() if m.in_summary]

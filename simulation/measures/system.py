@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.mechanisms.between_schools.formalisation import in_federation
 from simulation.mechanisms.between_schools.moral_capital import supporting
 from simulation.measures.registry import METRICS
 from simulation.state import Context
 from simulation.state.segments import mean_knowledge, school_knowledge
-from simulation.params.schema import Grade
+from simulation.params.schema import Grade, PartnershipType
 
 
 def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -41,6 +42,17 @@ def _context_gap(context: np.ndarray, attainment: np.ndarray) -> float:
     n = max(1, context.size // 5)
     order = np.argsort(context, kind="stable")
     return float(attainment[order[-n:]].mean() - attainment[order[:n]].mean())
+
+
+def _jigsaw(ctx: Context) -> dict[str, float]:
+    """Federations and multi-academy trusts (:mod:`simulation.mechanisms.between_schools.formalisation`)."""
+    sc, links = ctx.schools, ctx.links
+    rows = links.live()
+    trust = sc.trust[sc.trust >= 0]
+    return {"federations": float(np.sum(links.ptype[rows] == PartnershipType.federation)),
+            "share_federated": float(in_federation(ctx).mean()),
+            "trusts": float(np.sum(np.bincount(trust) >= 2)) if trust.size else 0.0,
+            "share_in_trusts": float(trust.size / sc.n)}
 
 
 def system_metrics(ctx: Context) -> dict[str, float]:
@@ -86,6 +98,7 @@ def system_metrics(ctx: Context) -> dict[str, float]:
         "own_staff_days": float(ctx.tally.own_staff_days),
         "total_staff_days": float(ctx.tally.staff_days_used + ctx.tally.own_staff_days),
         "interventions": float(ctx.tally.interventions),
+        **_jigsaw(ctx),
     }
 
 

@@ -42,11 +42,11 @@ class PartnershipConfig:
     days_per_term: float = param(4.0, 0, 100, "staff days/term", "Staff days each school gives a partnership per term.")
     terms_per_year: int = param(3, 1, 12, "terms", "School terms in a year (partnership days are given per term).",
                                 "England: three school terms")
-    initial_depth: list[float] = param([0.3, 0.5, 0.5, 0.6, 0.6, 0.5, 0.8], 0, 1, "depth",
+    initial_depth: list[float] = param([0.3, 0.5, 0.6, 0.6, 0.6, 0.6, 0.8, 0.8], 0, 1, "depth",
                                        "Depth of a new partnership by type (collaborative, network, peer_review, trio, "
-                                       "support, sig_pair, federation): harder governance starts deeper.",
+                                       "support, sig_pair, federation, trust): harder governance starts deeper.",
                                        "jigsaw note: depth grows with formality; values an assumption")
-    depth_cap: list[float] = param([0.6, 0.9, 0.9, 0.9, 0.9, 0.9, 1.0], 0, 1, "depth",
+    depth_cap: list[float] = param([0.6, 0.9, 0.9, 0.9, 0.9, 0.9, 1.0, 1.0], 0, 1, "depth",
                                    "Deepest a partnership of each type can become (same order as initial_depth).",
                                    "jigsaw note: depth grows with formality; values an assumption")
     similarity_scale: float = param(0.05, 0.001, 10, "pupil SD",

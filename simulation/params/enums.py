@@ -52,4 +52,5 @@ class PartnershipType(int, Enum):
     trio = 3  # facilitated trio of stand-out schools
     support = 4  # a strong school supports a weaker one with released experts
     sig_pair = 5  # pairing brokered inside a school improvement group
-    federation = 6  # hard governance, deepest
+    federation = 6  # hard governance: one governing body over two schools
+    trust = 7  # multi-academy trust: a sponsor's chain, organised in clusters when large

@@ -26,6 +26,7 @@ from simulation.params.between_schools import (InnovationConfig, MoralCapitalCon
 from simulation.params.checks import ConfigError, validate
 from simulation.params.enums import BrokeringMode, Grade, PartnershipType, StrategyName, Targeting
 from simulation.params.fields import CALIBRATED, param
+from simulation.params.jigsaw import FormalisationConfig
 from simulation.params.schools_file import read_schools
 from simulation.params.within_school import (AbsorptionConfig, CoachingConfig, CPDConfig, LeadershipConfig,
                                              StaffConfig)
@@ -107,6 +108,7 @@ class ModelConfig:
     pressure: PressureConfig = param(PressureConfig())
     sig: SIGConfig = param(SIGConfig())
     pilot: PilotConfig = param(PilotConfig())
+    formalisation: FormalisationConfig = param(FormalisationConfig())
     strategy: StrategyConfig = param(StrategyConfig())
 
     def __post_init__(self) -> None:

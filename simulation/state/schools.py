@@ -42,6 +42,14 @@ class SchoolState:
     focus_lift: np.ndarray  # share of the school's pupils over the benchmark only through focus
     below_floor_years: np.ndarray  # float years below the floor without a break (published results)
     academy: np.ndarray  # bool: a sponsored academy (structural intervention)
+    # fields with a default come last; built as "none" when not given (the partnership jigsaw)
+    trust: np.ndarray | None = None  # int: the multi-academy trust (its founding sponsor's index; -1 none)
+    cluster: np.ndarray | None = None  # int: the hub school of the school's trust cluster (-1 none)
+
+    def __post_init__(self) -> None:
+        for name in ("trust", "cluster"):
+            if getattr(self, name) is None:
+                setattr(self, name, np.full(self.pupils.size, -1, dtype=np.int64))
 
     LAYOUT = ("start", "n_staff", "n")  # what never changes after construction: free to read, never written
 

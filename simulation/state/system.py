@@ -74,3 +74,10 @@ class Tally:
     academies: int = 0  # schools converted to sponsored academies (structural intervention)
     central_officer_days: float = 0.0  # officer days of structural intervention this step (not the authority's)
     inspection_log: list = field(default_factory=list)  # Inspections, one per round
+    # beyond attainment, per school this step and per partnership form over the run (formalisation.record_forms)
+    leavers_school: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # teachers who left, this step
+    heads_school: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # new heads, this step
+    form_school_years: np.ndarray = field(default_factory=lambda: np.zeros(0))  # school-years spent in each form
+    form_post_years: np.ndarray = field(default_factory=lambda: np.zeros(0))  # staff post-years in each form
+    form_leavers: np.ndarray = field(default_factory=lambda: np.zeros(0))  # teachers who left schools of each form
+    form_heads: np.ndarray = field(default_factory=lambda: np.zeros(0))  # new heads in schools of each form

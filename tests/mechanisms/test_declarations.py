@@ -48,6 +48,7 @@ EXAMPLES = {
     "absorption.take_in": lambda ctx: (np.full(ctx.staff.n, 0.01),),
     "coaching.identify_coaches": lambda ctx: (_weak(ctx),),
     "turnover.recruit": lambda ctx: (np.arange(0, ctx.staff.n, 7),),
+    "formalisation.join_trust": lambda ctx: (_strong(ctx, 2), _weak(ctx, 2)),
 }
 KEYWORDS = {"brokering.link": {"brokered": True, "facilitated": True}}
 

@@ -102,8 +102,8 @@ def test_every_scenario_and_strategy_builds_and_runs(scenario, strategy):
 
 
 @pytest.mark.parametrize("override, fragment", [
-    ({"partnership__initial_depth": [0.3, 0.5]}, "partnership.initial_depth must have 7 entries"),
-    ({"partnership__depth_cap": [0.1] * 7}, "initial_depth must not exceed partnership.depth_cap"),
+    ({"partnership__initial_depth": [0.3, 0.5]}, "partnership.initial_depth must have 8 entries"),
+    ({"partnership__depth_cap": [0.1] * 8}, "initial_depth must not exceed partnership.depth_cap"),
     ({"coaching__initial_km_shape": [2.0]}, "coaching.initial_km_shape must be two Beta shape"),
     ({"leadership__lowest": 0.9, "leadership__highest": 0.5}, "leadership.lowest must not exceed"),
     ({"inspection__cycle_jitter": 0.95}, "inspection.cycle_jitter must be between 0 and 0.9"),

@@ -9,7 +9,8 @@ floor without a break (``below_floor_years``). The sponsor is the strongest good
 (by grade, then the authority's estimate) with room that is willing (its own moral capital); it
 supports the academy for ``academy_sponsor_years``. Each conversion costs ``conversion_officer_days`` of
 central officers' time - counted with the officer days, not taken from the authority's budget - and
-the sponsor's released staff days are counted every term the link runs (``own_staff_days``).
+the sponsor's released staff days are counted every term the link runs (``own_staff_days``). The academy
+joins the sponsor's multi-academy trust for good (:mod:`simulation.mechanisms.between_schools.formalisation`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.mechanisms.between_schools.brokering import has_room, link, willing_supporters
+from simulation.mechanisms.between_schools.formalisation import join_trust
 from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import PartnershipType as PT
 from simulation.state import Context
@@ -32,7 +34,7 @@ def due(ctx: Context) -> np.ndarray:
 
 @mechanism(
     reads={"schools": "academy below_floor_years estimate grade moral_capital sig x y"},
-    writes={"schools": "academy asked_until intervened_until leadership", "links": "*",
+    writes={"schools": "academy asked_until cluster intervened_until leadership trust", "links": "*",
             "tally": "academies central_officer_days officer_days_used"}
 )
 def convert(ctx: Context) -> np.ndarray:
@@ -56,8 +58,10 @@ def convert(ctx: Context) -> np.ndarray:
     n = min(sponsors.size, targets.size)
     brokered = 0
     if n:  # link() books its brokering days with the officer days; they are central here
-        brokered = np.size(link(ctx, sponsors[:n], targets[:n], PT.support, brokered=True, facilitated=False,
-                                until=ctx.years_elapsed + cfg.academy_sponsor_years))
+        made = link(ctx, sponsors[:n], targets[:n], PT.support, brokered=True, facilitated=False,
+                    until=ctx.years_elapsed + cfg.academy_sponsor_years)
+        brokered = made.size
+        join_trust(ctx, ctx.links.a[made], ctx.links.b[made])  # and joins the sponsor's multi-academy trust
     ctx.tally.academies += targets.size
     ctx.tally.officer_days_used += targets.size * cfg.conversion_officer_days
     ctx.tally.central_officer_days = (targets.size * cfg.conversion_officer_days

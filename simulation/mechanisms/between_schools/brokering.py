@@ -200,7 +200,8 @@ def broker_support(ctx: Context, receivers: np.ndarray, suppliers: np.ndarray, m
     """Ask strong schools to support weaker ones; returns the partnerships created (budget-funded)."""
     willing = willing_supporters(ctx, suppliers)
     partner = choose(ctx, receivers, willing, mode)
-    rows = link(ctx, partner, receivers, PT.support, brokered=mode != BM.self_selected, facilitated=facilitated,
+    ptype = PT.sig_pair if mode == BM.school_improvement_groups else PT.support  # a pair inside a group
+    rows = link(ctx, partner, receivers, ptype, brokered=mode != BM.self_selected, facilitated=facilitated,
                 funded=True)
     return rows.size
 
@@ -230,7 +231,7 @@ def broker_networks(ctx: Context, members: np.ndarray, n_groups: int, mode: BM, 
         for i in range(group.size):
             for j in range(i + 1, group.size):
                 a_list.append(group[i]), b_list.append(group[j]), g_list.append(gid)
-    ptype = PT.trio if size == 3 else PT.network
+    ptype = PT.peer_review if ctx.cfg.strategy.peer_review else PT.trio if size == 3 else PT.network
     rows = link(ctx, np.array(a_list, dtype=np.int64), np.array(b_list, dtype=np.int64), ptype,
                 brokered=mode != BM.self_selected, facilitated=facilitated, group=np.array(g_list, dtype=np.int64),
                 funded=True)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.mechanisms.between_schools.partnerships import DIRECTED_TYPES
 from simulation.mechanisms.declare import mechanism
-from simulation.params.schema import PartnershipType as PT
 from simulation.state import Context
+from simulation.state.segments import of_types
 
 
 @mechanism(reads={"links": "a active ptype"})
@@ -25,7 +26,7 @@ def supporting(ctx: Context) -> np.ndarray:
     """Schools currently releasing staff to support another school."""
     links = ctx.links
     rows = links.live()
-    rows = rows[links.ptype[rows] == PT.support]
+    rows = rows[of_types(links.ptype[rows], DIRECTED_TYPES)]
     out = np.zeros(ctx.schools.n, dtype=bool)
     out[links.a[rows]] = True
     return out

@@ -31,7 +31,8 @@ from simulation.state import Context
 from simulation.state.segments import clip01, of_types, top_per_school
 
 RESEARCH_TYPES = (PT.network, PT.peer_review, PT.trio)
-DIRECTED_TYPES = (PT.support,)
+DIRECTED_TYPES = (PT.support, PT.sig_pair)  # one school supports the other with released experts
+GOVERNANCE_TYPES = (PT.federation, PT.trust)  # hard governance: these do not lapse
 
 
 @mechanism(reads={"links": "age"})
@@ -98,7 +99,7 @@ def _supporters_learn(ctx: Context, rows: np.ndarray, s: np.ndarray) -> None:
     """A supporter's experts move ``supporter_learning`` times the partnership's strength of
     their gap to the frontier (joint practice development)."""
     links, st = ctx.links, ctx.staff
-    support = links.ptype[rows] == PT.support
+    support = of_types(links.ptype[rows], DIRECTED_TYPES)
     if not support.any():
         return
     rate = np.bincount(links.a[rows][support], weights=s[support], minlength=ctx.schools.n)
@@ -109,7 +110,7 @@ def _supporters_learn(ctx: Context, rows: np.ndarray, s: np.ndarray) -> None:
 
 def _release_experts(ctx: Context, rows: np.ndarray) -> None:
     links = ctx.links
-    support = rows[links.ptype[rows] == PT.support]
+    support = rows[of_types(links.ptype[rows], DIRECTED_TYPES)]
     ctx.plan.released += np.bincount(links.a[support], minlength=ctx.schools.n)
 
 
@@ -137,16 +138,17 @@ def maturity_by_school(ctx: Context) -> np.ndarray:
     return max_per_school_kernel(links.a[rows], links.b[rows], maturity(ctx, rows), ctx.schools.n)
 
 
-@mechanism(reads={"links": "brokered funded until"}, writes={"links": "active"})
+@mechanism(reads={"links": "brokered funded ptype until"}, writes={"links": "active"})
 def lapse(ctx: Context) -> None:
     """Fixed-term partnerships end on time; partnerships nobody pays for or arranged (schools'
     own collaboratives and unasked support) lapse at a constant rate; those the strategy's budget
-    pays for run while it pays, and end early only when monitoring finds them idle."""
+    pays for run while it pays, and end early only when monitoring finds them idle. Federations and
+    trust links (hard governance) do not lapse (:mod:`simulation.mechanisms.between_schools.formalisation`)."""
     links = ctx.links
     rows = links.live()
     links.end(rows[links.until[rows] <= ctx.years_elapsed])
     rows = links.live()
-    rows = rows[~(links.brokered[rows] | links.funded[rows])]
+    rows = rows[~(links.brokered[rows] | links.funded[rows] | of_types(links.ptype[rows], GOVERNANCE_TYPES))]
     p = 1 - (1 - ctx.cfg.partnership.dissolution_rate) ** ctx.dt
     links.end(rows[ctx.rng.random(rows.size) < p])
 

@@ -19,13 +19,14 @@ from simulation.mechanisms.declare import mechanism
 from simulation.state import Context
 
 
-@mechanism(reads={"schools": "pressure"}, writes={"schools": "leadership", "tally": "heads_changed"})
+@mechanism(reads={"schools": "pressure"}, writes={"schools": "leadership", "tally": "heads_changed heads_school"})
 def change_heads(ctx: Context) -> None:
     sc, cfg = ctx.schools, ctx.cfg.leadership
     yearly = np.clip(cfg.head_turnover + ctx.cfg.pressure.head_risk * sc.pressure, 0.0, 1.0)
     p = 1 - (1 - yearly) ** ctx.dt
     new = np.flatnonzero(ctx.rng.random(sc.n) < p)
     ctx.tally.heads_changed += new.size
+    ctx.tally.heads_school = np.bincount(new, minlength=sc.n)
     sc.leadership[new] = np.clip(ctx.rng.normal(cfg.initial_mean, cfg.initial_sd, new.size), cfg.lowest, cfg.highest)
 
 

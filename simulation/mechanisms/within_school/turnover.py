@@ -48,7 +48,8 @@ def _hazard_by_career_stage(ctx: Context) -> np.ndarray:
 @mechanism(
     reads={"schools": "km_capacity pull pressure", "links": "a active age b",
            "system": "frontier initial_entrant_level initial_mean_knowledge"},
-    writes={"staff": "base coach experience expert knowledge shallow trained", "tally": "leavers_term leavers_total"}
+    writes={"staff": "base coach experience expert knowledge shallow trained",
+            "tally": "leavers_school leavers_term leavers_total"}
 )
 def turnover(ctx: Context) -> np.ndarray:
     """Teachers leave and posts are refilled; returns the posts that changed hands."""
@@ -58,6 +59,7 @@ def turnover(ctx: Context) -> np.ndarray:
     leavers = np.flatnonzero(leaving_kernel(st.experience, ctx.schools.start, p_stage, ctx.rng.random(st.n)))
     ctx.tally.leavers_total += leavers.size
     ctx.tally.leavers_term = leavers.size
+    ctx.tally.leavers_school = np.bincount(st.school[leavers], minlength=ctx.schools.n)
     recruit(ctx, leavers)
     return leavers
 

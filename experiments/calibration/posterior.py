@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None):
         if getattr(args, name) < 1:
             p.exit(2, f"{p.prog}: error: --{name.replace('_', '-')} must be at least 1; got {getattr(args, name)}.\n")
     logging.getLogger("ABC").setLevel(logging.INFO)
-    logging.basicConfig(format="%(asctime)s %(name)s %(message)s", level=logging.WARNING)
+
     out = run(Settings(**vars(args)))
     m = out["meta"]
     print(f"done: {m['evaluations']} simulations in {m['seconds_total'] / 60:.1f} min; "

@@ -21,6 +21,7 @@ LEVELS = (0.05, 0.5, 0.95)
 def weighted_quantiles(x, w, qs=LEVELS) -> np.ndarray:
     """Quantiles of a weighted sample (the weighted empirical distribution, interpolated at mid-points)."""
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    x, w = x[w > 0], w[w > 0]
     order = np.argsort(x, kind="stable")
     x, w = x[order], w[order] / w.sum()
     cdf = np.cumsum(w) - 0.5 * w
@@ -126,7 +127,7 @@ def figures(docs: Path, widths_table: pd.DataFrame, ppc: pd.DataFrame) -> dict[s
     paths = {}
     # 1. prior vs posterior: each parameter's prior range scaled to 0-1
     wt = widths_table
-    fig, ax = plt.subplots(figsize=(8, 0.32 * len(wt) + 1.6))
+    fig, ax = plt.subplots(figsize=(10, 0.32 * len(wt) + 2.2))
     y = np.arange(len(wt))[::-1]
     for yi, r in zip(y, wt.itertuples()):
         tr = (lambda v: math.log10(v)) if r.scale == "log" else (lambda v: v)
@@ -139,17 +140,18 @@ def figures(docs: Path, widths_table: pd.DataFrame, ppc: pd.DataFrame) -> dict[s
         ax.scatter(u(r.default), yi, marker="|", color="tab:red", s=120, zorder=4)
     ax.set_yticks(y, [f"{r.parameter} ({r.width_ratio:.2f})" for r in wt.itertuples()], fontsize=8)
     ax.set_xlim(-0.02, 1.02)
-    ax.set_xlabel("position in the prior range (0 = low end, 1 = high end; log10 scale for log parameters)")
+    ax.set_xlabel("position in the prior range (0 = low end, 1 = high end; log10 scale for log parameters)",
+                  fontsize=9)
     ax.set_title("Prior vs posterior per free parameter (ratio of 90% widths in brackets)", fontsize=10)
     handles = [plt.Line2D([], [], color="0.85", lw=6), plt.Line2D([], [], color="tab:blue", lw=3),
                plt.Line2D([], [], color="tab:gray", lw=3), plt.Line2D([], [], marker="o", color="k", lw=0, ms=4),
                plt.Line2D([], [], marker="|", color="tab:red", lw=0, ms=10)]
     ax.legend(handles, ["prior (uniform over the range)", f"posterior 5-95%, identified (ratio < {IDENTIFIED})",
                         "posterior 5-95%, not identified", "posterior median", "default in force"],
-              fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13 - 0.3 / len(wt)), ncol=3)
+              fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.09 - 1.0 / len(wt)), ncol=3)
     fig.tight_layout()
     paths["widths"] = out / "posterior_widths.png"
-    fig.savefig(paths["widths"], dpi=120)
+    fig.savefig(paths["widths"], dpi=120, bbox_inches="tight")
     plt.close(fig)
     # 2. predictive checks, one panel per target, in percent
     targets = ppc[ppc.observed.notna()]

@@ -1,7 +1,9 @@
 """`upconv-robust`: how sure are we that one strategy is best? Strategies across many parameter sets.
 
 Draws N parameter sets - from a posterior sample file (``--posterior FILE``: Parquet or CSV, one
-column per parameter named by its dotted schema key) or, without one, from the plausible ranges
+column per parameter named by its dotted schema key; by default the calibration posterior
+experiments/calibration/posterior.parquet when it exists) or, with ``--ranges`` or without a
+posterior, from the plausible ranges
 of a list of uncertain parameters (deep uncertainty: a Latin hypercube or Sobol design;
 ``--uncertain``, default the 13 of ``simulation.explore.sampling.UNCERTAIN``) - and runs every
 strategy on every set for R replicate seeds, the same seeds everywhere (common random numbers),
@@ -38,6 +40,9 @@ from simulation.run.compare import STRATEGIES, Arm, InputError, check, parse_arm
 
 N_SETS, REPLICATES, YEARS, SCENARIO = 200, 4, 30, "regional"
 OUT = Path("outputs/robust")
+#: The calibration posterior (``python -m experiments.calibration.posterior``), read by default when
+#: it exists (a clone of the repository); ``--ranges`` or ``--uncertain`` use the plausible ranges instead.
+DEFAULT_POSTERIOR = Path(__file__).resolve().parents[2] / "experiments" / "calibration" / "posterior.parquet"
 
 
 @dataclass
@@ -159,7 +164,11 @@ def parser() -> argparse.ArgumentParser:
                        "  upconv-robust --uncertain partnership.transfer_rate --uncertain staff.drift=0.02:0.05")
     p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
                    help="posterior sample file (Parquet or CSV; one column per parameter, named by its dotted key; "
-                        "optional weight column). Without it, sets come from the plausible ranges (deep uncertainty)")
+                        "optional weight column). Default: the calibration posterior "
+                        "experiments/calibration/posterior.parquet when it exists")
+    p.add_argument("--ranges", action="store_true",
+                   help="draw the sets from the plausible ranges (deep uncertainty) even when the calibration "
+                        "posterior exists")
     p.add_argument("--n", type=_whole, default=N_SETS, help=f"parameter sets (default {N_SETS})")
     p.add_argument("--replicates", type=_whole, default=REPLICATES,
                    help=f"seeds 0..R-1 run for every strategy and set (default {REPLICATES})")
@@ -192,6 +201,10 @@ def main(argv: list[str] | None = None) -> None:
         if args.posterior is not None and args.uncertain:
             raise InputError("--uncertain and --posterior exclude each other: a posterior file names its own "
                              f"parameters; got both (--posterior {args.posterior}).")
+        if args.posterior is not None and args.ranges:
+            raise InputError(f"--ranges and --posterior exclude each other; got both (--posterior {args.posterior}).")
+        if args.posterior is None and not args.uncertain and not args.ranges and DEFAULT_POSTERIOR.is_file():
+            args.posterior = DEFAULT_POSTERIOR
         if args.bootstrap < 100:
             raise InputError(f"--bootstrap must be a whole number of at least 100; got {args.bootstrap}.")
         if args.n < 2:
@@ -205,6 +218,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.posterior is None:
         print("No --posterior file given: parameter sets come from the plausible ranges of "
               f"{len(ranges or UNCERTAIN)} uncertain parameters (deep uncertainty), not from a calibration posterior.")
+    elif args.posterior == DEFAULT_POSTERIOR:
+        print(f"Parameter sets from the calibration posterior {DEFAULT_POSTERIOR} (the default; --ranges draws them "
+              "from the plausible ranges instead).")
     logging.getLogger("MESA").setLevel(logging.WARNING)
     try:
         result = study(args.scenario, args.years, args.n, args.replicates, arms, common, args.posterior, ranges,

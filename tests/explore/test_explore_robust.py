@@ -22,7 +22,7 @@ API = dict(scenario="teaching", years=2, replicates=2, n_boot=200, strategies=["
 
 def test_tiny_study_writes_its_tables_figures_and_report(tmp_path, capsys):
     out = tmp_path / "study"
-    main([*TINY, "--n", "8", "--workers", "1", "--out", str(out)])
+    main([*TINY, "--n", "8", "--workers", "1", "--ranges", "--out", str(out)])
     printed = capsys.readouterr().out
     assert "No --posterior file given" in printed
     for name in ("report.md", "p_best.png", "regret.png", "differences.png", "variance.png", "summary.json",

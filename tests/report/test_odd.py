@@ -79,7 +79,7 @@ SUBMODELS = {**REGISTRY, "strategies": "simulation.strategies", "system": "simul
 @pytest.mark.parametrize("module", sorted(SUBMODELS))
 def test_every_mechanism_module_has_a_submodel(text, module):
     assert (ROOT / (SUBMODELS[module].replace(".", "/") + ".py")).exists()
-    assert re.search(rf"^### 7\.\d+ .*\(`(?:[a-z_]+/)*{module}\.py`\)", text, flags=re.M), f"no submodel section for {module}.py"
+    assert re.search(rf"^### 7\.\d+[a-z]? .*\(`(?:[a-z_]+/)*{module}\.py`\)", text, flags=re.M), f"no submodel section for {module}.py"
 
 
 def test_each_submodel_names_a_source(text):

@@ -38,9 +38,11 @@ from simulation.viz.charts import (
     AttainmentView,
     GradesView,
     KnowledgeView,
+    RegionsView,
     SupportView,
     VegaChart,
     VegaLiteWidget,
+    has_regions,
 )
 from simulation.viz.choices import STRATEGIES, STRATEGY_LABELS, STRATEGY_TEXT
 from simulation.viz.classroom import Classroom
@@ -51,7 +53,7 @@ from simulation.viz.network import NetworkView, network_spec
 from simulation.viz.sidebar import DEFAULT_PARAMS, Controls
 
 __all__ = ["COMPONENTS", "STRATEGIES", "STRATEGY_TEXT", "TABS", "_TEMPLATES", "AttainmentView", "Classroom",
-           "GradesView", "KnowledgeView", "NetworkView", "Page", "SchoolDetail", "SchoolSystemViz", "SchoolView",
+           "GradesView", "KnowledgeView", "NetworkView", "Page", "RegionsView", "SchoolDetail", "SchoolSystemViz", "SchoolView",
            "StrategyCard", "StrategyView", "SupportView", "Text", "VegaChart", "VegaLiteWidget", "model_params",
            "network_spec"]
 
@@ -62,8 +64,16 @@ warnings.filterwarnings("ignore", message="Cookies with samesite=none require ht
 
 TITLE = "Upwards convergence in school systems"
 TABS = ["Side by side", "Distribution", "One system"]
-# One system's views, in the order of the page (each takes a SchoolSystem).
-COMPONENTS = [StrategyView, NetworkView, AttainmentView, GradesView, SupportView, KnowledgeView, SchoolView]
+# One system's views, in the order of the page (each takes a SchoolSystem). The map takes a whole row;
+# the regional gap is shown where there is more than one region.
+COMPONENTS = [StrategyView, NetworkView, AttainmentView, RegionsView, GradesView, SupportView, KnowledgeView,
+              SchoolView]
+WHOLE_ROW = {NetworkView}
+
+
+def shows(view, model) -> bool:
+    """Whether one system's tab shows ``view`` for ``model`` (no regional gap in a one-region system)."""
+    return view is not RegionsView or has_regions(model)
 
 CSS = """
 .upconv-standings { border-collapse: collapse; font-size: 14px; }
@@ -73,6 +83,7 @@ CSS = """
 .upconv-text p { margin-bottom: 6px; }
 .upconv-story { font-size: 14px; }
 .upconv-cell { min-width: 0; overflow: hidden; }
+.upconv-row { grid-column: 1 / -1; }
 /* Solara's sidebar is at least 400 px wide: too much of a 1024 px projector screen */
 .v-navigation-drawer.solara-content-main { min-width: 310px !important; max-width: 310px !important; }
 """
@@ -92,8 +103,9 @@ def OneSystem(classroom: Classroom):
         with solara.Div(style={"display": "grid", "gap": "8px", "width": "100%",
                                "grid-template-columns": "repeat(auto-fill, minmax(340px, 1fr))"}):
             for view in COMPONENTS:
-                with solara.Div(classes=["upconv-cell"]):
-                    view(model)
+                if shows(view, model):
+                    with solara.Div(classes=["upconv-cell", *(["upconv-row"] if view in WHOLE_ROW else [])]):
+                        view(model)
 
 
 @solara.component

@@ -130,38 +130,41 @@ def term_labels(model: SchoolSystem, n: int) -> list[str]:
 
 # --- time series of model-level metrics ----------------------------------------------------------
 
-def _line_data(model: SchoolSystem, series: dict[str, str]) -> pd.DataFrame:
+def _line_data(model: SchoolSystem, series: dict[str, str], points: bool = False) -> pd.DataFrame:
     frame = model.metrics()
     wide = frame[["year", *series]].rename(columns=series)
     wide["term"] = term_labels(model, len(frame))
     long = wide.melt(["year", "term"], var_name="series", value_name="value")
-    long["value"] = long["value"].astype(float).round(4)
+    long["value"] = (long["value"].astype(float) * (100 if points else 1)).round(2 if points else 4)
     return long
 
 
 def line_spec(model: SchoolSystem, series: dict[str, str], colours: list[str], title: str, y_title: str,
-              y_domain: list[float] | None = None, percent: bool = False) -> dict:
+              y_domain: list[float] | None = None, percent: bool = False, points: bool = False) -> dict:
     """The Vega-Lite spec of line_chart for the model now (the template plus this step's data)."""
     frame = model.metrics()
-    key = ("line", title, len(frame) < 3)  # the title names the chart; < 3 rows draws points
-    template = _template(key, lambda: line_chart(model, series, colours, title, y_title, y_domain, percent))
-    return with_years({**template, "data": {"values": _records(_line_data(model, series))}}, years_shown(model))
+    key = ("line", title, tuple(series.values()), len(frame) < 3)  # the title names the chart; < 3 rows draws points
+    template = _template(key, lambda: line_chart(model, series, colours, title, y_title, y_domain, percent, points))
+    return with_years({**template, "data": {"values": _records(_line_data(model, series, points))}},
+                      years_shown(model))
 
 
 def line_chart(model: SchoolSystem, series: dict[str, str], colours: list[str], title: str, y_title: str,
-               y_domain: list[float] | None = None, percent: bool = False) -> alt.Chart:
-    """Lines of model-level metrics (DataCollector columns) against the school year."""
+               y_domain: list[float] | None = None, percent: bool = False, points: bool = False) -> alt.Chart:
+    """Lines of model-level metrics (DataCollector columns) against the school year. ``points``: the
+    metrics are differences of shares, drawn in percentage points (x 100) on an axis that includes 0."""
     frame = model.metrics()
-    long = _line_data(model, series)
-    scale = alt.Scale(domain=y_domain) if y_domain else alt.Scale(zero=False)
+    long = _line_data(model, series, points)
+    scale = alt.Scale(domain=y_domain) if y_domain else alt.Scale(zero=points)
     line = alt.Chart(long).mark_line(strokeWidth=2, point=bool(len(frame) < 3))  # one point draws no line
+    fmt = PERCENT_TIP if percent else ".1f" if points else ".3f"
     return (line.encode(
         x=year_encoding(),
         y=alt.Y("value:Q", title=y_title, scale=scale, axis=percent_axis() if percent else alt.Axis()),
-        color=alt.Color("series:N", scale=alt.Scale(domain=list(series.values()), range=colours),
-                        legend=alt.Legend(orient="bottom", title=None, columns=2, labelLimit=300)),
+        color=alt.Color("series:N", scale=alt.Scale(domain=list(series.values()), range=colours[:len(series)]),
+                        legend=alt.Legend(orient="bottom", title=None, columns=1 if points else 2, labelLimit=300)),
         tooltip=[alt.Tooltip("term:N", title="term"), alt.Tooltip("series:N", title="line"),
-                 alt.Tooltip("value:Q", title=y_title, format=PERCENT_TIP if percent else ".3f")],
+                 alt.Tooltip("value:Q", title=y_title, format=fmt)],
     ).properties(width=CHART_WIDTH, height=CHART_HEIGHT, title=title))
 
 
@@ -191,6 +194,29 @@ def SupportView(model: SchoolSystem):
         model, {"share_outstanding_supporting": "outstanding schools supporting others",
                 "mean_moral_capital": "moral capital (willingness to help, 0-1)"},
         ["#ff7f0e", "#8c564b"], "School-to-school support", "share (0-1)", [0, 1]))
+
+
+# --- place: the gap between regions ------------------------------------------------------------
+
+# The regional gaps of the metric registry, each as a line of the regional gap chart (percentage points).
+REGIONAL_SERIES = {"regional_gap": "best region minus worst", "cold_spot_gap": "outside minus inside the cold spot"}
+REGIONAL_TITLE = "Regional gap: pupils reaching the benchmark"
+
+
+def has_regions(model: SchoolSystem) -> bool:
+    """Whether the system has more than one region (a one-region system has no regional gap to show)."""
+    return model.schools.n > 0 and int(np.max(model.schools.region)) > 0
+
+
+def regional_gap_spec(model: SchoolSystem) -> dict:
+    """The regional gap and, where there is a cold spot, the cold spot's gap over time, in percentage points."""
+    frame = model.metrics()
+    series = {k: v for k, v in REGIONAL_SERIES.items() if k in frame and frame[k].notna().any()}
+    return line_spec(model, series, ["#6a51a3", "#2171b5"], REGIONAL_TITLE, "gap (percentage points)", points=True)
+
+
+def RegionsView(model: SchoolSystem):
+    return VegaChart(regional_gap_spec(model))
 
 
 # --- one school's staff ------------------------------------------------------------------------

@@ -62,7 +62,14 @@ GRADE_NAMES = {Grade.outstanding: "outstanding", Grade.good: "good",
                Grade.requires_improvement: "requires improvement", Grade.inadequate: "inadequate"}
 GRADE_COLOURS = ["#1a9850", "#91cf60", "#fdae61", "#d73027"]
 PTYPE_NAMES = [t.name.replace("_", " ") for t in PartnershipType]
-PTYPE_COLOURS = ["#9e9e9e", "#1f77b4", "#17becf", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]
+# one colour per partnership type, in the enum's order (a new type takes the next colour)
+PTYPE_COLOURS = ["#9e9e9e", "#1f77b4", "#17becf", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#393b79",
+                 "#bcbd22", "#7f7f7f"][:len(PTYPE_NAMES)]
+# The map's shading: light tints that do not clash with the grades' greens, orange and red. The cold
+# spot's region is tinted blue ("cold"); the other regions (or, in a one-region system, the local
+# authorities) take the rest in turn.
+COLD_SPOT_TINT = "#9ecae1"
+AREA_TINTS = ["#bcbddc", "#dcc39a", "#c4c4c4", "#f7b6d2", "#c7e9c0", "#e7d4e8", "#ffe9a8", "#d0d1e6"]
 
 # --- side by side -------------------------------------------------------------------------------
 MAX_COMPARE = 4  # strategies side by side: enough for the lesson, and a class of pages stays quick

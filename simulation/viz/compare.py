@@ -19,12 +19,14 @@ from mesa.visualization.utils import update_counter
 from simulation.measures.registry import METRICS
 from simulation.viz.charts import (
     CHART_HEIGHT,
+    REGIONAL_SERIES,
     CHART_WIDTH,
     PERCENT_TIP,
     VegaChart,
     percent_axis,
     _records,
     _template,
+    has_regions,
     with_years,
     year_encoding,
     years_shown,
@@ -96,9 +98,15 @@ def convergence_spec(classroom: Classroom) -> dict:
 
 # --- one measure over time, one line per strategy --------------------------------------------------
 
+def in_points(column: str) -> bool:
+    """Whether the measure is a difference of two shares (a registry share named ``*_gap``), drawn in
+    percentage points like the P90-P10 gap rather than as a percentage."""
+    return column != "gap" and column.endswith("_gap") and METRICS[column].is_share
+
+
 def _unit(column: str) -> tuple[str, bool]:
     """The axis title's unit and whether the values are shares (shown as percentages)."""
-    if column == "gap":
+    if column == "gap" or in_points(column):
         return "percentage points", False
     metric = METRICS[column]
     return ("" if metric.is_share else metric.unit), metric.is_share
@@ -126,10 +134,32 @@ def measure_spec(classroom: Classroom, column: str) -> dict:
         title, subtitle = measure_title(column), _wrap(METRICS[column].description)
     template = _template(("measure", column, tuple(classroom.strategies)),
                          lambda: measure_chart(classroom, column, title, subtitle))
-    return with_years({**template, "data": {"values": classroom.records([column])}}, years_shown(classroom.first))
+    rows = classroom.records([column])
+    if in_points(column):
+        rows = [{**r, column: None if r[column] is None else round(100 * r[column], 2)} for r in rows]
+    spec = {**template, "data": {"values": rows}}
+    if all(r[column] is None for r in rows):
+        # Not defined in this system (cold_spot_gap with one region): an empty chart on a fixed scale.
+        # Without a domain Vega warns in the console ("Infinite extent") for every redraw.
+        encoding = dict(spec["encoding"])
+        encoding["y"] = {**encoding["y"], "scale": {**encoding["y"].get("scale", {}), "domain": [0, 1]}}
+        spec = {**spec, "encoding": encoding, "data": {"values": []},
+                "title": {**template["title"], "subtitle": [*_wrap(METRICS[column].description, most=2),
+                                                             "No values in this system."]}}
+    return with_years(spec, years_shown(classroom.first))
 
 
-def _wrap(text: str, width: int = 60) -> list[str]:
+def default_measures(classroom: Classroom) -> list[str]:
+    """The measures shown at first: the three attainment measures, and the regional gaps (those the
+    system has values of) where there are several regions."""
+    shown = list(MEASURES_SHOWN)
+    if has_regions(classroom.first):
+        frame = classroom.first.metrics()
+        shown += [c for c in REGIONAL_SERIES if c in MEASURES and c in frame and frame[c].notna().any()]
+    return shown
+
+
+def _lines(text: str, width: int) -> list[str]:
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + len(word) > width:
@@ -137,7 +167,19 @@ def _wrap(text: str, width: int = 60) -> list[str]:
             line = word
         else:
             line = f"{line} {word}".strip()
-    return [*lines, line][:3]
+    return [*lines, line]
+
+
+def _wrap(text: str, width: int = 60, most: int = 3) -> list[str]:
+    """``text`` in lines of about ``width`` characters, at most ``most`` lines: the whole sentences that
+    fit (a description is not cut in the middle of a sentence), or the first lines of the first."""
+    sentences = [s if s.endswith(".") else f"{s}." for s in text.strip().split(". ") if s]
+    kept: list[str] = []
+    for sentence in sentences:
+        if len(_lines(" ".join([*kept, sentence]), width)) > most:
+            break
+        kept.append(sentence)
+    return _lines(" ".join(kept), width) if kept else _lines(text, width)[:most]
 
 
 # --- where each strategy stands ------------------------------------------------------------------
@@ -171,7 +213,13 @@ def standings_html(classroom: Classroom) -> str:
 def SideBySide(classroom: Classroom):
     """The side-by-side tab: the table, the convergence diagram, the gap and the chosen measures."""
     update_counter.get()
-    shown = solara.use_reactive(list(MEASURES_SHOWN))
+    # the measures chosen, per scenario: a scenario with regions starts with its regional gaps shown
+    chosen = solara.use_reactive({})
+    scenario = classroom.params["system"]
+    shown = chosen.value[scenario] if scenario in chosen.value else default_measures(classroom)
+
+    def choose(values: list[str]) -> None:
+        chosen.value = {**chosen.value, scenario: list(values)}
     with solara.Column(style={"padding": "4px 8px", "width": "100%"}):
         solara.HTML(tag="div", unsafe_innerHTML=(
             f"<b>{len(classroom.strategies)} strategies on the same {classroom.first.schools.n} schools, "
@@ -180,7 +228,7 @@ def SideBySide(classroom: Classroom):
         with solara.Div(style=GRID):
             VegaChart(convergence_spec(classroom))
             VegaChart(measure_spec(classroom, "gap"))
-            for column in shown.value:
+            for column in shown:
                 VegaChart(measure_spec(classroom, column))
-        solara.SelectMultiple("Measures over time (from the metrics registry)", values=shown.value,
-                              all_values=MEASURES, on_value=shown.set, dense=True)
+        solara.SelectMultiple("Measures over time (from the metrics registry)", values=shown,
+                              all_values=MEASURES, on_value=choose, dense=True)

@@ -47,7 +47,7 @@ def test_app_is_the_entry_point_built_from_the_page_modules():
     assert app.network_spec is network.network_spec and app.StrategyCard is cards.StrategyCard
     assert app.Classroom is classroom.Classroom
     assert app.TABS == ["Side by side", "Distribution", "One system"]
-    assert app.COMPONENTS == [app.StrategyView, app.NetworkView, app.AttainmentView, app.GradesView,
+    assert app.COMPONENTS == [app.StrategyView, app.NetworkView, app.AttainmentView, app.RegionsView, app.GradesView,
                               app.SupportView, app.KnowledgeView, app.SchoolView]
     assert callable(app.Page)
 
@@ -316,12 +316,10 @@ OUTSIDE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width,height", [(1024, 768), (1280, 720)])
-def test_projector_layouts_fit(server, page, problems, width, height):
+def _tabs_fit(page, width: int, height: int, scenario: str) -> None:
+    """On each tab nothing lies outside the window or the box that holds it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    _open(page, server, width, height)
-    _steps(page, 1, 0)
     # each tab with an element of its own that shows it is drawn
     for tab, mark in (("Side by side", ".upconv-standings"), ("Distribution", f"{STRIP} g.mark-symbol.role-mark path"),
                       ("One system", ".upconv-cell .vega-embed svg")):
@@ -336,4 +334,46 @@ def test_projector_layouts_fit(server, page, problems, width, height):
         except PlaywrightTimeout:
             pass
         outside = page.evaluate(OUTSIDE)
-        assert not outside, f"{tab} at {width}x{height}: " + "; ".join(outside)
+        assert not outside, f"{tab} at {width}x{height}, {scenario}: " + "; ".join(outside)
+
+
+def _choose_scenario(page, name: str, n_schools: int) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Side by side").click()
+    page.get_by_label("Scenario").click(force=True)
+    page.get_by_role("option", name=name, exact=True).click()
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_text(re.compile(rf"same {n_schools} schools"))).to_be_visible()
+
+
+# the texts of a chart's legends and axis titles, by the chart's title
+CHART_TEXTS = """title => Array.from(document.querySelectorAll('.vega-embed svg'))
+  .filter(svg => Array.from(svg.querySelectorAll('g.role-title-text text')).some(t => t.textContent.startsWith(title)))
+  .map(svg => Array.from(svg.querySelectorAll('g.role-legend text, g.role-axis-title text, g.mark-text text'))
+  .map(t => t.textContent))"""
+
+
+@pytest.mark.parametrize("width,height", [(1024, 768), (1280, 720)])
+def test_projector_layouts_fit(server, page, problems, width, height):
+    from playwright.sync_api import expect
+
+    _open(page, server, width, height)
+    _steps(page, 1, 0)
+    _tabs_fit(page, width, height, "teaching")
+    # no regions in the teaching scenario: no regional gap chart, no region legend on the map
+    expect(page.get_by_text("Regional gap: pupils reaching the benchmark")).to_have_count(0)
+    # the cold spot scenario (five regions, 250 schools): the map of regions and the regional gap
+    _choose_scenario(page, "cold_spots", 250)
+    _steps(page, 2, 0)
+    page.get_by_text("Regional gap", exact=True).first.wait_for()  # side by side: shown at first
+    _tabs_fit(page, width, height, "cold_spots")
+    page.get_by_text("Regional gap: pupils reaching the benchmark").wait_for()
+    [gap] = page.evaluate(CHART_TEXTS, "Regional gap: pupils reaching the benchmark")
+    assert {"gap (percentage points)", "School year", "best region minus worst",
+            "outside minus inside the cold spot"} <= set(gap), gap
+    [drawn] = page.evaluate(CHART_TEXTS, "Schools and partnerships")
+    assert {"km east", "km north", "Region", "Region 1: cold spot", "Partners meet", "face to face", "online",
+            "Grade", "Partnership"} <= set(drawn), drawn
+    # the cold spot's name on the map itself (two lines: "Region 1", "cold spot")
+    assert any(t.endswith("cold spot") and ":" not in t for t in drawn), drawn

@@ -47,7 +47,8 @@ def test_chart_specs_are_templates_filled_with_this_steps_data(room):
     assert _without_data(spec) == _without_data(network.network_chart(model).to_dict()) | {
         "$schema": charts.VEGA_LITE_SCHEMA}
     assert spec["title"]["text"] == "Schools and partnerships, 2003/04 spring"
-    edges, nodes = (layer["data"]["values"] for layer in spec["layer"])
+    nodes, edges = spec["datasets"]["schools"], spec["datasets"]["links"]
+    assert [layer["data"] for layer in spec["layer"]] == [{"name": "links"}, {"name": "schools"}]  # no shading
     assert len(nodes) == model.schools.n and len(edges) == model.links.count()
     series = {"p90_attainment": "P90 school", "mean_attainment": "mean"}
     line = charts.line_spec(model, series, ["#000000", "#111111"], "test chart", "share", [0, 1], percent=True)
@@ -94,14 +95,21 @@ def test_every_registry_metric_can_be_charted_side_by_side(room, name):
 
     spec = compare.measure_spec(room, name)
     json.dumps(spec, allow_nan=False)
-    values = spec["data"]["values"]
+    values = room.records([name])
     assert {v["strategy"] for v in values} == {compare.STRATEGY_LABELS[s] for s in room.strategies}
     assert len(values) == len(room.strategies) * 5
     y = spec["encoding"]["y"]
-    # shares as percentages on the axis, anything else with its unit in the title
-    assert (y.get("axis", {}).get("format", "").endswith("%")) == METRICS[name].is_share
+    # shares as percentages on the axis, a difference of shares (*_gap) in percentage points, anything
+    # else with its unit in the title
+    if compare.in_points(name):
+        assert "percentage points" in y["title"] and "format" not in y.get("axis", {})
+    else:
+        assert (y.get("axis", {}).get("format", "").endswith("%")) == METRICS[name].is_share
     if not METRICS[name].is_share:
         assert METRICS[name].unit in y["title"]
+    if all(v[name] is None for v in values):  # not defined here (cold_spot_gap, one region): a fixed scale
+        assert y["scale"]["domain"] == [0, 1] and spec["data"]["values"] == []
+        assert "No values in this system." in spec["title"]["subtitle"]
     colours = spec["encoding"]["color"]["scale"]["range"]
     assert colours == [compare.STRATEGY_COLOURS[s] for s in room.strategies]
 
@@ -138,3 +146,100 @@ def test_chart_widget_uses_the_fixed_template():
     text = Path(VegaLiteWidget.template_file).read_text()
     assert "this.do_plot_debounced.cancel()" in text and "if (!this.$refs.plotElement) return;" in text
     assert "this.view.finalize()" in text
+
+
+# --- place: the map's regions, the cold spot, online links, the regional gap ----------------------
+
+@pytest.fixture(scope="module")
+def cold_room():
+    from simulation.viz.classroom import Classroom
+
+    room = Classroom(system="cold_spots", strategies=["status_quo", "upwards_convergence"])
+    for _ in range(6):
+        room.step()
+    return room
+
+
+def test_the_map_shows_regions_the_cold_spot_and_online_links(cold_room):
+    from simulation.viz import charts, network
+
+    model = cold_room.systems["upwards_convergence"]  # brokers partners across regions: some meet online
+    spec = network.network_spec(model)
+    json.dumps(spec, allow_nan=False)
+    assert _without_data(spec) == _without_data(network.network_chart(model).to_dict()) | {
+        "$schema": charts.VEGA_LITE_SCHEMA}
+    # layers: the regions' shading, the links, the schools, the regions' names
+    assert [layer["data"] for layer in spec["layer"]] == [{"name": n} for n in ("schools", "links", "schools", "labels")]
+    nodes, links, labels = (spec["datasets"][n] for n in ("schools", "links", "labels"))
+    cold = model.system.cold_region
+    assert cold >= 0
+    # every school with its region, whether it is in the cold spot, its authority
+    assert [n["region"].split(":")[0] for n in nodes] == [f"Region {r + 1}" for r in model.schools.region]
+    assert [n["cold_spot"] for n in nodes] == list(model.schools.region == cold)
+    assert {n["region"] for n in nodes if n["cold_spot"]} == {f"Region {cold + 1}: cold spot"}
+    assert [n["authority"] for n in nodes] == list(model.schools.authority + 1)
+    assert [n["x"] for n in nodes] == pytest.approx(list(model.schools.x), abs=0.01)
+    # the legend names the regions and the cold spot; the cold spot's name is on the map too
+    shading = spec["layer"][0]["encoding"]["color"]
+    assert shading["legend"]["title"] == "Region"
+    assert shading["scale"]["domain"] == [f"Region {r + 1}" + (": cold spot" if r == cold else "")
+                                          for r in range(int(model.schools.region.max()) + 1)]
+    assert f"Region {cold + 1}\ncold spot" in [label["label"] for label in labels]
+    # online links marked (dashed, with a legend), with their distance
+    rows = model.links.live()
+    assert [link["online"] for link in links] == list(model.links.online[rows])
+    assert [link["meets"] == "online" for link in links] == list(model.links.online[rows])
+    assert any(link["online"] for link in links) and any(not link["online"] for link in links)
+    dash = spec["layer"][1]["encoding"]["strokeDash"]
+    assert dash["scale"] == {"domain": ["face to face", "online"], "range": [[1, 0], [5, 3]]}
+    assert dash["legend"]["title"] == "Partners meet"
+    assert spec["layer"][1]["encoding"]["color"]["scale"]["domain"] == network.PTYPE_NAMES  # every type a colour
+    assert len(network.PTYPE_COLOURS) == len(network.PTYPE_NAMES)
+    # axes in km; the remote cold spot makes a wide map, drawn to scale
+    x, y = spec["layer"][2]["encoding"]["x"], spec["layer"][2]["encoding"]["y"]
+    assert (x["title"], y["title"]) == ("km east", "km north")
+    layout = network.map_layout(model)
+    assert layout.wide and layout.x_km >= model.schools.x.max() and layout.y_km >= model.schools.y.max()
+    assert spec["width"] / spec["height"] == pytest.approx(layout.x_km / layout.y_km, rel=0.02)
+
+
+@pytest.mark.parametrize("scenario,shading", [("teaching", "none"), ("london_challenge", "authorities")])
+def test_the_map_of_a_one_region_system(scenario, shading):
+    from simulation import SchoolSystem
+    from simulation.viz import network
+
+    model = SchoolSystem(scenario, "status_quo", rng=0)
+    layout = network.map_layout(model)
+    assert layout.shading == shading and layout.cold == -1 and not layout.wide
+    spec = network.network_spec(model)
+    json.dumps(spec, allow_nan=False)
+    if shading == "authorities":  # the boroughs as patches, without a legend of 33 entries
+        assert spec["layer"][0]["encoding"]["color"]["legend"] is None
+        assert len(layout.areas) == int(model.schools.authority.max()) + 1
+    assert "Region" not in json.dumps(spec["layer"])  # no region legend, no region names
+    assert not any(n["cold_spot"] for n in spec["datasets"]["schools"])
+
+
+def test_the_regional_gap_chart(cold_room, room):
+    from simulation.viz import charts, compare
+
+    model = cold_room.first
+    assert charts.has_regions(model) and not charts.has_regions(room.first)
+    spec = charts.regional_gap_spec(model)
+    json.dumps(spec, allow_nan=False)
+    assert spec["title"] == charts.REGIONAL_TITLE
+    assert spec["encoding"]["y"]["title"] == "gap (percentage points)"
+    assert spec["encoding"]["x"]["title"] == "School year"
+    assert spec["encoding"]["color"]["scale"]["domain"] == list(charts.REGIONAL_SERIES.values())
+    frame = model.metrics()
+    values = spec["data"]["values"]
+    gap = [v["value"] for v in values if v["series"] == "best region minus worst"]
+    assert gap == pytest.approx(list(100 * frame["regional_gap"]), abs=0.01)  # in percentage points
+    cold = [v["value"] for v in values if v["series"] == "outside minus inside the cold spot"]
+    assert cold == pytest.approx(list(100 * frame["cold_spot_gap"]), abs=0.01)
+    # side by side: the regional gaps are shown at first where there are regions, in points
+    assert compare.default_measures(cold_room)[-2:] == ["regional_gap", "cold_spot_gap"]
+    assert compare.default_measures(room) == compare.MEASURES_SHOWN
+    side = compare.measure_spec(cold_room, "regional_gap")
+    first = [v for v in side["data"]["values"] if v["strategy"] == "Status quo"]
+    assert [v["regional_gap"] for v in first] == pytest.approx(list(100 * frame["regional_gap"]), abs=0.01)

@@ -112,6 +112,7 @@ class SchoolSystem(Model):
         if self.cfg.strategy.brokering == BrokeringMode.school_improvement_groups:
             brokering.assign_sigs(ctx)
         cohort = attainment.update_attainment(ctx)
+        ctx.system.cold_region = self._cold_region()
         floor_standards.apply_floor(ctx)
         pressure.feel_pressure(ctx)
         if ctx.schools.focus.any():
@@ -128,6 +129,19 @@ class SchoolSystem(Model):
             attainment.update_attainment(ctx, cohort)
             floor_standards.apply_floor(ctx)
             pressure.feel_pressure(ctx)
+
+    def _cold_region(self) -> int:
+        """The region the cold-spot gap is measured for: the scenario's remote, disadvantaged region
+        (geography.cold_spot), else the one with the lowest published results at the start."""
+        sc = self.schools
+        n_regions = int(sc.region.max()) + 1
+        if n_regions < 2:
+            return -1
+        if self.cfg.geography.cold_spot and self.schools_table is None:
+            return 0
+        w = sc.pupils.astype(float)
+        means = np.bincount(sc.region, weights=sc.attainment * w) / np.maximum(np.bincount(sc.region, weights=w), 1e-12)
+        return int(np.argmin(np.where(np.bincount(sc.region) > 0, means, np.inf)))
 
     @property
     def staff_agents(self) -> list[Staff]:
@@ -194,13 +208,11 @@ class SchoolSystem(Model):
 
     def own_days_this_term(self) -> float:
         """Staff days schools gave this term from their own time, every term a partnership runs:
-        both schools' ``days_per_term`` for each self-funded link (the pilot's trios at the
-        pilot's own ``days_per_school`` instead)."""
-        ctx, cfg = self.ctx, self.cfg.partnership
-        pilot_rows = pilot.pilot_links(ctx)
-        n_links = partnerships.self_funded_rows(ctx).size - pilot_rows.size
-        per_link = 2 * cfg.days_per_term * cfg.terms_per_year * ctx.dt
-        return n_links * per_link + pilot.pilot_days(ctx)
+        both schools' ``days_per_term`` for each self-funded link, less online (the pilot's trios at
+        the pilot's own ``days_per_school`` instead)."""
+        ctx = self.ctx
+        rows = np.setdiff1d(partnerships.self_funded_rows(ctx), pilot.pilot_links(ctx), assume_unique=True)
+        return float(partnerships.link_days(ctx, rows).sum()) + pilot.pilot_days(ctx)
 
     def _record_year(self) -> None:
         """Keep each school's mean attainment per school year (selection filters use two years)."""

@@ -14,6 +14,7 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import ndtr
 
+from simulation.geography import place_schools
 from simulation.mechanisms.outcomes.attainment import lifted
 from simulation.params.schema import ModelConfig
 from simulation.params.schools_file import read_schools
@@ -52,15 +53,17 @@ def build_schools(cfg: ModelConfig, rng: np.random.Generator) -> SchoolState:
     mc = cfg.moral_capital.initial_mean
     shape = cfg.moral_capital.initial_shape
     moral = rng.beta(shape, shape * (1 - mc) / max(mc, 1e-6), n) if mc > 0 else np.zeros(n)
-    region = rng.integers(0, sc.n_regions, n)
     km = _capacity_by_stage(rng.beta(*cfg.coaching.initial_km_shape, n), z1 + (leadership - lc.initial_mean) / max(lc.initial_sd, 1e-9),
                             cfg.coaching.initial_km_stage_correlation, rng)  # informal knowledge management before any programme
-    x, y = rng.random(n), rng.random(n)
-    if table is not None:
+    if table is not None:  # your own schools stand where they are; the file's authorities are its regions
         region, x, y = table.region.copy(), table.x.copy(), table.y.copy()
+        authority = region.copy()
         context = _context_by_disadvantage(context, table.disadvantaged)
+    else:
+        places = place_schools(cfg, pull + context, rng)
+        region, authority, x, y = places.region, places.authority, places.x, places.y
     return SchoolState(
-        secondary=secondary, pupils=pupils, n_staff=n_staff, start=start, region=region,
+        secondary=secondary, pupils=pupils, n_staff=n_staff, start=start, region=region, authority=authority,
         x=x, y=y, context=context, pull=pull, leadership=leadership,
         km_capacity=km.copy(), km_floor=km, moral_capital=moral,
         grade=np.full(n, 2, dtype=np.int64), judged=np.zeros(n), special_measures=np.zeros(n, dtype=bool),

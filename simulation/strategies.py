@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.mechanisms.between_schools import brokering
+from simulation.mechanisms.between_schools import brokering, partnerships
 from simulation.mechanisms.within_school import coaching
 from simulation.params.schema import PartnershipType as PT
 from simulation.params.schema import StrategyName, Targeting
@@ -167,14 +167,28 @@ def _funded_rows(ctx: Context, types) -> np.ndarray:
 
 
 def _link_cost(ctx: Context) -> float:
-    """Staff days one partnership costs per step: both schools' days."""
+    """Staff days a face-to-face partnership costs per step: both schools' days (an online one costs
+    less: :func:`simulation.mechanisms.between_schools.partnerships.link_days`)."""
     return 2 * ctx.cfg.partnership.days_per_term * ctx.cfg.partnership.terms_per_year * ctx.dt
 
 
-def _affordable(ctx: Context, days: float, cost: float) -> int:
-    """How many partnerships the days pay for (never more than the system could hold)."""
-    most = ctx.schools.n * ctx.cfg.partnership.max_partnerships
-    return most if days >= cost * most else int(days // cost)
+def _room_for(ctx: Context, rows: np.ndarray, budget: float, cost: float, end_excess: bool = True) -> int:
+    """How many more partnerships (at the face-to-face cost) the budget pays for beside the funded
+    ``rows``; when these already cost more than the budget, the youngest are ended until they fit
+    (``end_excess``; a network's links are left to run their course) and the result is 0. Never
+    more than the system could hold."""
+    used = partnerships.link_days(ctx, rows)
+    if used.sum() > budget + 1e-9:
+        if not end_excess:
+            return 0
+        young_first = np.argsort(ctx.links.age[rows], kind="stable")
+        left = used.sum() - np.cumsum(used[young_first])  # what stays after ending the youngest k+1
+        n_end = int(np.argmax(left <= budget + 1e-9)) + 1
+        ctx.links.end(rows[young_first[:n_end]])
+        return 0
+    most = ctx.schools.n * ctx.cfg.partnership.max_partnerships - rows.size
+    spare = budget - used.sum()
+    return most if spare >= cost * most else int(spare // cost)
 
 
 def _spend_support(ctx: Context, days: float, already: float) -> float:
@@ -182,9 +196,8 @@ def _spend_support(ctx: Context, days: float, already: float) -> float:
     cost = _link_cost(ctx)
     if cost <= 0:
         return 0.0  # partnerships without released days achieve nothing: nothing to buy
-    affordable = _affordable(ctx, days + already, cost)
     rows = _funded_rows(ctx, SUPPORT_TYPES)
-    wanted = affordable - rows.size
+    wanted = _room_for(ctx, rows, days + already, cost)
     if wanted > 0:
         receivers = support_receivers(ctx)
         room = brokering.has_room(ctx)
@@ -195,10 +208,8 @@ def _spend_support(ctx: Context, days: float, already: float) -> float:
         suppliers = suppliers[room[suppliers] & (ctx.schools.grade[suppliers] <= 2)]
         suppliers = np.setdiff1d(suppliers, receivers)
         brokering.broker_support(ctx, receivers, suppliers, cfg.brokering, cfg.facilitation)
-    elif wanted < 0:
-        ctx.links.end(rows[np.argsort(ctx.links.age[rows])][: -wanted])
-    n = _funded_rows(ctx, SUPPORT_TYPES).size
-    return max(0.0, n * cost - already)
+    rows = _funded_rows(ctx, SUPPORT_TYPES)
+    return max(0.0, float(partnerships.link_days(ctx, rows).sum()) - already)
 
 
 def _spend_networks(ctx: Context, days: float, already: float) -> float:
@@ -208,9 +219,8 @@ def _spend_networks(ctx: Context, days: float, already: float) -> float:
     cost = _link_cost(ctx)
     if cost <= 0:
         return 0.0
-    affordable = _affordable(ctx, days + already, cost)
     rows = _funded_rows(ctx, NETWORK_TYPES)
-    groups = (affordable - rows.size) // per_group
+    groups = _room_for(ctx, rows, days + already, cost, end_excess=False) // per_group
     if groups > 0:
         members = network_members(ctx)
         room = ctx.links.degree(ctx.schools.n) <= ctx.cfg.partnership.max_partnerships - (size - 1)
@@ -224,7 +234,7 @@ def _spend_networks(ctx: Context, days: float, already: float) -> float:
         from simulation.mechanisms.accountability.information import review
 
         review(ctx, np.unique(np.concatenate([ctx.links.a[rows], ctx.links.b[rows]])))
-    return max(0.0, rows.size * cost - already)
+    return max(0.0, float(partnerships.link_days(ctx, rows).sum()) - already)
 
 
 def _spend_innovation(ctx: Context, days: float, already: float) -> float:

@@ -35,6 +35,12 @@ configs = st.fixed_dictionaries({
     "cohort_noise": st.floats(0, 0.5),
     "n_trios": st.integers(0, 3),
     "start_after_years": st.floats(0, 3),
+    "n_regions": st.integers(1, 5),
+    "authorities_per_region": st.integers(1, 4),
+    "brokering_scope": st.sampled_from(["authority", "region", "national"]),
+    "cold_spot": st.booleans(),
+    "online": st.booleans(),
+    "width_km": st.floats(1, 600),
 })
 
 
@@ -61,7 +67,10 @@ def check(model: SchoolSystem) -> None:
     grades = metrics[["share_outstanding", "share_good", "share_requires_improvement", "share_inadequate"]]
     assert abs(grades.sum() - 1) < 1e-9
     assert metrics["share_special_measures"] <= metrics["share_inadequate"] + 1e-12
-    assert np.isfinite(model.metrics().drop(columns=["year"]).to_numpy(dtype=float)).all()
+    series = model.metrics()
+    one_region = sc.region.max() == 0  # no region to set the cold spot against: its gap is empty, nothing else
+    assert series["cold_spot_gap"].isna().all() == one_region and series["cold_spot_gap"].notna().all() != one_region
+    assert np.isfinite(series.drop(columns=["year", "cold_spot_gap"]).to_numpy(dtype=float)).all()
 
 
 # No shrinking: a whole model run per example makes it take minutes; the failing example is

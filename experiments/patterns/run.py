@@ -1,4 +1,4 @@
-"""The eight patterns of the model brief, measured over 20 seeds: writes a Markdown report.
+"""The nine patterns of the model brief, measured over 20 seeds: writes a Markdown report.
 
     python -m experiments.patterns [--seeds 20] [--out outputs/patterns] [--workers 2]
 
@@ -53,6 +53,10 @@ CLASSIFICATION = [
     ("8 partnerships need time", "follows from an assumed mechanism",
      "maturity = 1 - exp(-age / `maturity_years`) (jigsaw note: 2-4 years); checked in "
      "tests/mechanisms/between_schools/test_partnerships.py"),
+    ("9 local-only collaboration entrenches regional inequity; cross-region and online collaboration narrow it",
+     "emerges", "where the strong schools are (disadvantage clustered in space, a remote cold spot) x the brokering "
+     "scope x what distance costs (travel eats released days, online is cheaper and shallower: sizes assumptions); "
+     "nothing favours any scope; test: tests/checks/test_patterns.py; `python -m experiments.collaboration_scope`"),
 ]
 
 
@@ -141,6 +145,17 @@ def measure(n_seeds: int = 20, out: Path = Path("outputs/patterns"), workers: in
             grade_rows.append(f"| {s} | {years} | " + " | ".join(f"{v:.1f}" for v in shares) + " |")
     gains = np.array([pc.yearly_gains(s) for s in seeds])
     rows.append(line("8 partnership gain in year 3 vs year 1 (pupil SD)", gains[:, 2], gains[:, 0], "year 3", "year 1"))
+    place = {arm: [pc.place_gaps(s, arm) for s in seeds] for arm in pc.SCOPES}
+    gap = {arm: {k: np.array([r[k] for r in v]) for k in ("regional_gap", "cold_spot_gap", "mean_attainment")}
+           for arm, v in place.items()}
+    for arm in ("regional", "national", "national_online"):
+        rows.append(line(f"9 {arm} brokering narrows the regional gap vs local (pp, {pc.PLACE_SCENARIO}, UC)",
+                         gap["local"]["regional_gap"], gap[arm]["regional_gap"], "local", arm))
+    rows.append(line(f"9 national_online narrows the cold-spot gap vs local (pp, {pc.PLACE_SCENARIO}, UC)",
+                     gap["local"]["cold_spot_gap"], gap["national_online"]["cold_spot_gap"], "local", "national_online"))
+    place_rows = ["| scope | regional gap, pp | cold-spot gap, pp | mean attainment % |", "|---|---|---|---|"]
+    place_rows += [f"| {arm} | {v['regional_gap'].mean():.2f} | {v['cold_spot_gap'].mean():.2f} | "
+                   f"{v['mean_attainment'].mean():.1f} |" for arm, v in gap.items()]
     means = {s: (np.mean(fin(s, "mean_attainment")) * 100, np.mean(spread(fin, s)) * 100,
                  np.mean(fin(s, "top_decile_attainment")) * 100, np.mean(fin(s, "frontier")), np.mean(uci(s)))
              for s in STRATEGIES}
@@ -154,6 +169,8 @@ def measure(n_seeds: int = 20, out: Path = Path("outputs/patterns"), workers: in
             "Final year, mean over seeds:", "", *table, "",
             "Checks (paired one-sided Wilcoxon over seeds, holds at p < 0.01):", "", *rows, "",
             "Brokering ablation (pattern 7): which lever lifts the weakest schools", "", *ablation_rows, "",
+            f"Collaboration scope (pattern 9): {pc.PLACE_SCENARIO} scenario, upwards convergence, 30 years, final "
+            "year, mean over seeds", "", *place_rows, "",
             "Grade stock over 30 years (median over seeds; inspection bar partly relative, "
             "`inspection.relative_weight`):", "", *grade_rows, "",
             "Which patterns emerge and which follow from an assumed mechanism:", "",

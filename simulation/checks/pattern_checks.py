@@ -113,17 +113,30 @@ def weak_gain(seed: int, brokering: str | None = None, **overrides) -> float:
     return 100 * (model.schools.attainment[weakest].mean() - before)
 
 
-def levers(arm: str) -> dict[str, object]:
-    """The overrides of a brokering-ablation arm, read from its file ``conf/brokering_levers/ARM.yaml`` (the
-    one list of arms, also swept by conf/experiment/brokering_ablation.yaml) as dotted keys."""
+def levers(arm: str, group: str = "brokering_levers") -> dict[str, object]:
+    """The overrides of an experiment arm, read from its file ``conf/GROUP/ARM.yaml`` (the one list of arms,
+    also swept by the experiment preset) as dotted keys."""
     def leaves(node, prefix=""):
         for key, value in node.items():
             yield from leaves(value, f"{prefix}{key}.") if isinstance(value, dict) else [(f"{prefix}{key}", value)]
-    return dict(leaves(yaml.safe_load((CONF_DIR / "brokering_levers" / f"{arm}.yaml").read_text())))
+    return dict(leaves(yaml.safe_load((CONF_DIR / group / f"{arm}.yaml").read_text())))
 
 
 # The brokering ablation (pattern 7): which lever of brokering lifts the weakest schools.
 ABLATION = {arm: levers(arm) for arm in ("none", "matching_only", "facilitation_only", "monitoring_only", "all_three")}
+
+# Collaboration scope (pattern 9): local, regional, national face to face, national with online.
+SCOPES = {arm: levers(arm, "collaboration_scope") for arm in ("local", "regional", "national", "national_online")}
+PLACE_SCENARIO = "cold_spots"
+
+
+def place_gaps(seed: int, arm: str, strategy: str = "upwards_convergence", years: int = 30) -> dict[str, float]:
+    """Final-year regional gap, cold-spot gap and mean attainment (pp) in the cold_spots scenario under
+    ``strategy`` with the collaboration scope ``arm``."""
+    model = SchoolSystem(scenario=PLACE_SCENARIO, strategy=strategy, rng=seed, **SCOPES[arm])
+    model.run_years(years)
+    last = model.metrics().iloc[-1]
+    return {k: 100 * float(last[k]) for k in ("regional_gap", "cold_spot_gap", "mean_attainment")}
 
 
 def ablation_gain(seed: int, arm: str) -> float:

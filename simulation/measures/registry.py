@@ -40,6 +40,12 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     _m("disadvantage_gap", "share",
        "Mean benchmark share of the fifth of schools with the most advantaged intakes minus that of the most "
        "disadvantaged fifth."),
+    _m("regional_gap", "share",
+       "Pupil-weighted mean benchmark share of the best region minus the worst (0 in a one-region system)."),
+    _m("cold_spot_gap", "share",
+       "Pupil-weighted mean benchmark share of the schools outside the cold spot minus inside it. The cold spot is "
+       "the scenario's remote region (geography.cold_spot), else the region with the lowest published results at the "
+       "start; empty (NaN) in a one-region system."),
     _m("frontier", "pupil SD", "Best knowledge any teacher holds (moved only by innovation)."),
     _m("mean_knowledge", "pupil SD", "Mean effective staff knowledge.", False),
     _m("share_outstanding", "share", "Share of schools graded outstanding."),
@@ -59,6 +65,7 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     _m("mean_km_capacity", "0-1", "Mean knowledge-management capacity."),
     _m("mean_leadership", "0-1", "Mean leadership capacity.", False),
     _m("n_partnerships", "partnerships", "Live partnerships."),
+    _m("online_share", "share", "Share of live partnerships whose partners meet online (far apart).", False),
     _m("staff_days_used", "staff days/term", "Strategy-budget staff days spent this term.", False),
     _m("officer_days_used", "officer days/term",
        "Officer days spent this term: the local authority's and the central officers' of academy orders.", False),

@@ -44,6 +44,24 @@ def _context_gap(context: np.ndarray, attainment: np.ndarray) -> float:
     return float(attainment[order[-n:]].mean() - attainment[order[:n]].mean())
 
 
+def _regional_means(ctx: Context) -> np.ndarray:
+    """Pupil-weighted mean attainment of each region."""
+    sc = ctx.schools
+    w = sc.pupils.astype(float)
+    return np.bincount(sc.region, weights=sc.attainment * w) / np.maximum(np.bincount(sc.region, weights=w), 1e-12)
+
+
+def _cold_spot_gap(ctx: Context) -> float:
+    """Pupil-weighted mean attainment of the schools outside the cold spot minus inside it (NaN
+    without a cold spot, i.e. in a one-region system)."""
+    sc, cold = ctx.schools, ctx.system.cold_region
+    inside = sc.region == cold
+    if cold < 0 or inside.all() or not inside.any():
+        return float("nan")
+    w = sc.pupils.astype(float)
+    return float(np.average(sc.attainment[~inside], weights=w[~inside]) - np.average(sc.attainment[inside], weights=w[inside]))
+
+
 def _jigsaw(ctx: Context) -> dict[str, float]:
     """Federations and multi-academy trusts (:mod:`simulation.mechanisms.between_schools.formalisation`)."""
     sc, links = ctx.schools, ctx.links
@@ -73,6 +91,8 @@ def system_metrics(ctx: Context) -> dict[str, float]:
         "focus_lift": float(np.average(sc.focus_lift, weights=w)),
         "p10_score": float(np.quantile(sc.score, 0.1)),
         "disadvantage_gap": _context_gap(sc.context, att),
+        "regional_gap": float(np.ptp(_regional_means(ctx))),
+        "cold_spot_gap": _cold_spot_gap(ctx),
         "frontier": float(ctx.system.frontier),
         "mean_knowledge": float(mean_knowledge(ctx.staff)),
         "share_outstanding": float(grade_share[0]),
@@ -91,6 +111,7 @@ def system_metrics(ctx: Context) -> dict[str, float]:
         "mean_km_capacity": float(sc.km_capacity.mean()),
         "mean_leadership": float(sc.leadership.mean()),
         "n_partnerships": float(ctx.links.count()),
+        "online_share": float(ctx.links.online[ctx.links.live()].mean()) if ctx.links.count() else 0.0,
         "staff_days_used": float(ctx.tally.staff_days_used),
         "officer_days_used": float(ctx.tally.officer_days_used),
         "central_officer_days": float(ctx.tally.central_officer_days),

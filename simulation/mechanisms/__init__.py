@@ -8,8 +8,9 @@ and declares what state it reads and writes (:func:`simulation.mechanisms.declar
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "within_school": ("knowledge", "coaching", "cpd", "absorption", "turnover", "leadership"),
-    "between_schools": ("partnerships", "brokering", "innovation", "pilot", "moral_capital", "formalisation"),
-    "accountability": ("information", "inspection", "floor_standards", "intervention", "monitoring"),
+    "between_schools": ("partnerships", "distance", "brokering", "innovation", "pilot", "moral_capital", "formalisation"),
+    "accountability": ("information", "inspection", "floor_standards", "intervention", "monitoring", "pressure",
+                       "academies"),
     "outcomes": ("attainment",),
 }
 

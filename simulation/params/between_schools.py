@@ -58,7 +58,10 @@ class PartnershipConfig:
     max_partnerships: int = param(3, 1, 20, "partnerships", "Most partnerships one school holds at once.")
     self_selection_rate: float = param(0.05, 0, 1, "1/year", "Chance per year a school forms a self-selected partnership.")
     dissolution_rate: float = param(0.15, 0, 1, "1/year", "Chance per year an unmonitored partnership lapses.")
-    proximity_scale: float = param(0.25, 0.001, 10, "map units", "Distance scale of self-selected partnering.")
+    proximity_scale: float = param(15.0, 0.1, 1000, "km",
+                                   "Distance scale of self-selected partnering: a partner this far away is chosen e^-1 "
+                                   "times as often as one next door.",
+                                   "jigsaw note: 'proximity remains vital for successful cluster working'; size an assumption")
 
 
 @dataclass

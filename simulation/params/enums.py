@@ -1,4 +1,4 @@
-"""The named choices of the model: strategies, targeting, brokering modes, grades and partnership types."""
+"""The named choices of the model: strategies, targeting, brokering modes and scopes, grades and partnership types."""
 
 from __future__ import annotations
 
@@ -34,6 +34,14 @@ class BrokeringMode(_Named):
     self_selected = "self_selected"  # schools choose near, similar partners ("cosy")
     data_informed = "data_informed"  # the broker matches a weakness with a strength
     school_improvement_groups = "school_improvement_groups"  # mixed SIGs, pairs inside
+
+
+class BrokeringScope(_Named):
+    """How far the broker looks for a partner."""
+
+    authority = "authority"  # within the school's own local authority
+    region = "region"  # within its region, across authority boundaries
+    national = "national"  # anywhere (online where partners are far apart and online collaboration is on)
 
 
 class Grade(int, Enum):

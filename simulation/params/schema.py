@@ -24,9 +24,10 @@ from simulation.params.accountability import (ENGLAND_FLOOR, FloorStep, Informat
 from simulation.params.between_schools import (InnovationConfig, MoralCapitalConfig, PartnershipConfig, PilotConfig,
                                                SIGConfig)
 from simulation.params.checks import ConfigError, validate
-from simulation.params.enums import BrokeringMode, Grade, PartnershipType, StrategyName, Targeting
+from simulation.params.enums import BrokeringMode, BrokeringScope, Grade, PartnershipType, StrategyName, Targeting
 from simulation.params.fields import CALIBRATED, param
 from simulation.params.jigsaw import FormalisationConfig
+from simulation.params.place import DistanceConfig, GeographyConfig
 from simulation.params.schools_file import read_schools
 from simulation.params.within_school import (AbsorptionConfig, CoachingConfig, CPDConfig, LeadershipConfig,
                                              StaffConfig)
@@ -47,7 +48,9 @@ class SystemConfig:
     context_pull_correlation: float = param(0.5, -1, 1, "correlation",
                                             "Correlation of a school's intake context with its recruitment pull: weak "
                                             "intakes and weak recruitment go together.")
-    n_regions: int = param(1, 1, 1000, "regions", "Regions (local authorities) schools are placed in.")
+    n_regions: int = param(1, 1, 1000, "regions",
+                           "Regions schools are placed in: contiguous areas of the map (geography.*), each made of "
+                           "local authorities.", "England: 9 regions")
     initial_attainment: float = param(0.421, 0.01, 0.99, "share",
                                       "Mean share of pupils reaching the benchmark at the start; sets the benchmark score.",
                                       "England 5+ A*-C incl. English and maths, 2001/02: 42.1%")
@@ -77,6 +80,10 @@ class StrategyConfig:
     readiness_threshold: float = param(0.5, 0, 1, "km capacity",
                                        "Knowledge-management capacity a school needs before external links (readiness staging).")
     brokering: BrokeringMode = param(BrokeringMode.self_selected, help="How partnerships are formed.")
+    brokering_scope: BrokeringScope = param(BrokeringScope.national,
+                                            help="How far the broker looks for a partner: within the school's local "
+                                                 "authority, its region, or nationally (online where far).",
+                                            source="Chhatwal 2020: 'rooted in localities, but not bounded by them'")
     facilitation: bool = param(False, help="Whether brokered partnerships get a trained facilitator.")
     peer_review: bool = param(False, help="Whether networked schools take part in peer review (better information).")
 
@@ -109,6 +116,8 @@ class ModelConfig:
     sig: SIGConfig = param(SIGConfig())
     pilot: PilotConfig = param(PilotConfig())
     formalisation: FormalisationConfig = param(FormalisationConfig())
+    geography: GeographyConfig = param(GeographyConfig())
+    distance: DistanceConfig = param(DistanceConfig())
     strategy: StrategyConfig = param(StrategyConfig())
 
     def __post_init__(self) -> None:
@@ -123,5 +132,5 @@ class ModelConfig:
 __all__ = ["ModelConfig", "SystemConfig", "StrategyConfig", "ConfigError", "FloorStep", "ENGLAND_FLOOR", "param",
            "CALIBRATED", "StaffConfig", "CoachingConfig", "CPDConfig", "AbsorptionConfig", "LeadershipConfig",
            "PartnershipConfig", "InnovationConfig", "MoralCapitalConfig", "SIGConfig", "PilotConfig",
-           "InformationConfig", "InspectionConfig", "InterventionConfig", "PressureConfig", "BrokeringMode", "Grade", "PartnershipType",
+           "InformationConfig", "InspectionConfig", "InterventionConfig", "PressureConfig", "GeographyConfig", "DistanceConfig", "BrokeringMode", "BrokeringScope", "Grade", "PartnershipType",
            "StrategyName", "Targeting"]

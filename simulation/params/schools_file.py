@@ -77,7 +77,7 @@ class SchoolsTable:
     names: tuple[str, ...]
     pupils: np.ndarray  # int
     secondary: np.ndarray  # bool
-    x: np.ndarray  # location on the unit square (the longer side of the bounding box spans 0-1)
+    x: np.ndarray  # location, km east of the westernmost school
     y: np.ndarray
     region: np.ndarray  # int code of the region / local authority label
     region_names: tuple[str, ...]
@@ -250,5 +250,4 @@ def _locations(name: str, columns: dict[str, str], col) -> tuple[np.ndarray, np.
         # equirectangular metres around the mean latitude: distances stay right within a country
         e = np.radians(lon) * 6_371_000 * np.cos(np.radians(lat.mean()))
         n = np.radians(lat) * 6_371_000
-    span = max(np.ptp(e), np.ptp(n), 1.0)
-    return (e - e.min()) / span, (n - n.min()) / span
+    return (e - e.min()) / 1000.0, (n - n.min()) / 1000.0  # km from the south-west corner

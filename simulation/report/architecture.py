@@ -32,7 +32,8 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
      "compiled kernel, and what state it reads and writes"),
     ("measures", ("simulation.measures",), "the metric registry, the metrics computed from the state each term "
      "(feeding the DataCollector), the convergence index"),
-    ("core", ("simulation", "simulation.strategies", "simulation.population", "simulation.model", "simulation.agents"),
+    ("core", ("simulation", "simulation.strategies", "simulation.geography", "simulation.population", "simulation.model",
+              "simulation.agents"),
      "strategies (the budget's allocation), population (the starting state), the model (the term's schedule), "
      "the Mesa agents"),
     ("top", ("simulation.run", "simulation.report", "simulation.viz", "simulation.checks", "simulation.docking",

@@ -8,6 +8,7 @@ COLUMNS = {
     "a": np.int64, "b": np.int64, "ptype": np.int8, "age": np.float64, "depth": np.float64,
     "high_leverage": np.bool_, "facilitated": np.bool_, "brokered": np.bool_,
     "active": np.bool_, "funded": np.bool_, "until": np.float64, "start_quality": np.float64, "group": np.int64,
+    "distance": np.float64, "online": np.bool_,
 }
 
 
@@ -16,7 +17,8 @@ class PartnershipState:
 
     ``a`` and ``b`` are the two schools; for a support partnership ``a`` is the supporter.
     Rows of ended partnerships are reused (``active`` False). ``group`` ties the links of one
-    network or trio together (-1 for a pair).
+    network or trio together (-1 for a pair). ``distance`` is between the two schools (km);
+    ``online`` partners meet online rather than face to face.
     """
 
     __slots__ = (*COLUMNS, "groups_made")
@@ -46,7 +48,8 @@ class PartnershipState:
 
     def add(self, a: np.ndarray, b: np.ndarray, ptype: int, *, depth: float, high_leverage: np.ndarray,
             facilitated: bool, brokered: bool, start_quality: np.ndarray, group: np.ndarray | None = None,
-            funded: bool = False, until: float = np.inf) -> np.ndarray:
+            funded: bool = False, until: float = np.inf, distance: np.ndarray | float = 0.0,
+            online: np.ndarray | bool = False) -> np.ndarray:
         a = np.asarray(a, dtype=np.int64)
         b = np.asarray(b, dtype=np.int64)
         n = a.size
@@ -68,6 +71,8 @@ class PartnershipState:
         self.until[rows] = until
         self.start_quality[rows] = start_quality
         self.group[rows] = -1 if group is None else group
+        self.distance[rows] = distance
+        self.online[rows] = online
         self.active[rows] = True
         return rows
 

@@ -14,9 +14,10 @@ class SchoolState:
     pupils: np.ndarray  # int
     n_staff: np.ndarray  # int
     start: np.ndarray  # int, first post of each school (length n+1)
-    region: np.ndarray  # int
-    x: np.ndarray  # location on the unit square
-    y: np.ndarray
+    region: np.ndarray  # int: a contiguous area of the map (simulation.geography)
+    authority: np.ndarray  # int: the local authority, a contiguous part of one region
+    x: np.ndarray  # location, km
+    y: np.ndarray  # location, km
     context: np.ndarray  # intake context effect on pupil scores, pupil SD
     pull: np.ndarray  # recruitment pull: mean knowledge of the teachers a school attracts
     leadership: np.ndarray  # leadership capacity [0, 1]

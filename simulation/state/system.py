@@ -39,6 +39,7 @@ class SystemState:
     yearly_attainment: list = field(default_factory=list)  # each school's mean attainment of the last two years
     attainment_sum: np.ndarray | None = None  # this school year's attainment so far
     pilot_started: bool = False
+    cold_region: int = -1  # the cold spot region (measured against the rest); -1 in a one-region system
 
 
 class Inspections(NamedTuple):

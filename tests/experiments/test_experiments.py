@@ -27,9 +27,13 @@ CASES = {
                            ["matching only", "facilitation only", "monitoring only", "all three", "weakest_gain"]),
     "growing_the_top_pilot": (["scenario=teaching", "years=4", "seed=0,1", "pilot.n_trios=2"], ["pilot.png"],
                               ["matched", "DiD"]),
+    "collaboration_scope": (["scenario=cold_spots", "system.n_schools=60", "years=2", "seed=0,1",
+                             "strategy=status_quo,upwards_convergence"], ["gaps.png", "finals.png"],
+                            ["local authority", "national, online when far", "regional_gap", "cold_spot_gap",
+                             "Wilcoxon"]),
 }
 JOBS = {"strategy_comparison": 8, "london_challenge": 4, "floor_standards": 12, "brokering": 8, "brokering_ablation": 10,
-        "growing_the_top_pilot": 2}
+        "growing_the_top_pilot": 2, "collaboration_scope": 16}
 
 
 def experiment(name: str, *args: str, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -73,7 +77,8 @@ def test_analysis_on_a_tiny_sweep(name, tmp_path):
     for figure in figures:
         assert (out / figure).stat().st_size > 5000
     report = (out / "report.md").read_text()
-    for word in [*words, "teaching", "2 seeds"]:
+    scenario = next(o.split("=", 1)[1] for o in overrides if o.startswith("scenario="))
+    for word in [*words, scenario, "2 seeds"]:
         assert word in report, report
     assert "nan" not in report.lower().replace("nanmean", "")
 

@@ -44,6 +44,14 @@ EXAMPLES = {
     "brokering.broker_networks": lambda ctx: (_strong(ctx, 6), 2, BM.data_informed, True),
     "partnerships.maturity": lambda ctx: (ctx.links.live(),),
     "partnerships.strength": lambda ctx: (ctx.links.live(),),
+    "partnerships.link_days": lambda ctx: (ctx.links.live(),),
+    "brokering.scope_groups": lambda ctx: (BM.data_informed,),
+    "distance.between": lambda ctx: (_strong(ctx, 3), _weak(ctx, 3)),
+    "distance.meets_online": lambda ctx: (np.array([1.0, 80.0]),),
+    "distance.contact_share": lambda ctx: (ctx.links.live(),),
+    "distance.day_share": lambda ctx: (ctx.links.live(),),
+    "distance.deepening": lambda ctx: (ctx.links.live(),),
+    "distance.depth_reach": lambda ctx: (ctx.links.live(),),
     "absorption.uptake": lambda ctx: (ctx.schools.km_capacity.copy(),),
     "absorption.take_in": lambda ctx: (np.full(ctx.staff.n, 0.01),),
     "coaching.identify_coaches": lambda ctx: (_weak(ctx),),
@@ -53,7 +61,8 @@ EXAMPLES = {
 KEYWORDS = {"brokering.link": {"brokered": True, "facilitated": True}}
 
 MODELS = [
-    dict(scenario="teaching", strategy="upwards_convergence", n_trios=2, start_after_years=2.0, duration_years=3.0),
+    dict(scenario="teaching", strategy="upwards_convergence", n_trios=2, start_after_years=2.0, duration_years=3.0,
+         brokering_scope="region"),
     dict(scenario="teaching", strategy="status_quo"),
     dict(scenario="teaching", strategy="reducing_disparity", brokering="school_improvement_groups"),
 ]

@@ -20,7 +20,7 @@ STRATEGIES = available("strategy")
 EXPERIMENTS = available("experiment")
 LAUNCHERS = ["basic", "joblib", "ray", *sorted(p.stem for p in (CONF_DIR / "hydra" / "launcher").glob("*.yaml"))]
 EXPECTED_JOBS = {"strategy_comparison": 80, "london_challenge": 40, "floor_standards": 120, "brokering": 80, "brokering_ablation": 100,
-                 "growing_the_top_pilot": 20, "sensitivity": 1}
+                 "growing_the_top_pilot": 20, "sensitivity": 1, "collaboration_scope": 320}
 
 
 def check(overrides: list[str]) -> ModelConfig:
@@ -30,7 +30,7 @@ def check(overrides: list[str]) -> ModelConfig:
 
 
 def test_groups_are_there():
-    assert {"teaching", "london_challenge", "central_south_wales", "growing_the_top_pilot", "england"} <= set(SCENARIOS)
+    assert {"teaching", "london_challenge", "central_south_wales", "growing_the_top_pilot", "cold_spots", "england"} <= set(SCENARIOS)
     assert set(STRATEGIES) == {"status_quo", "reducing_disparity", "growing_the_top", "upwards_convergence"}
     assert set(EXPERIMENTS) == set(EXPECTED_JOBS)
     assert {"slurm", "ray_cluster"} <= set(LAUNCHERS)

@@ -53,7 +53,10 @@ def test_file_sets_schools_phases_sizes_regions_and_grades():
     np.testing.assert_array_equal(sc.secondary, table.secondary)
     assert set(sc.region) == {0, 1, 2}
     np.testing.assert_array_equal(sc.grade, table.grade)  # the file's latest judgements are the starting grades
-    assert 0 <= sc.x.min() and sc.x.max() <= 1 and 0 <= sc.y.min() and sc.y.max() <= 1
+    # eastings and northings become km from the south-west corner of the file's schools
+    assert sc.x.min() == 0 and sc.y.min() == 0
+    raw = pd.read_csv(EXAMPLE)
+    assert np.isclose(sc.x.max(), np.ptp(raw["Easting"]) / 1000) and np.isclose(sc.y.max(), np.ptp(raw["Northing"]) / 1000)
 
 
 def test_starting_attainment_follows_the_file():

@@ -24,7 +24,9 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.declare import mechanism
+from simulation.mechanisms.between_schools import distance
 from simulation.params.schema import BrokeringMode as BM
+from simulation.params.schema import BrokeringScope as BS
 from simulation.params.schema import PartnershipType as PT
 from simulation.state import Context
 
@@ -35,7 +37,22 @@ def has_room(ctx: Context) -> np.ndarray:
     return ctx.links.degree(ctx.schools.n) < ctx.cfg.partnership.max_partnerships
 
 
-@mechanism(reads={"schools": "estimate sig x y", "system": "estimate_order"})
+@mechanism(reads={"schools": "authority region sig"})
+def scope_groups(ctx: Context, mode: BM) -> np.ndarray | None:
+    """The groups a brokered partner must share with the seeker: the school improvement group in
+    that mode, else the brokering scope's authority or region; None when the broker looks nationally."""
+    sc = ctx.schools
+    if mode == BM.school_improvement_groups:
+        return sc.sig
+    scope = ctx.cfg.strategy.brokering_scope
+    if scope == BS.authority:
+        return sc.authority
+    if scope == BS.region:
+        return sc.region
+    return None
+
+
+@mechanism(reads={"schools": "authority estimate region sig x y", "system": "estimate_order"})
 def choose(ctx: Context, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.ndarray:
     """A partner for each seeker (or -1), each candidate used at most once."""
     partner = np.full(seekers.size, -1, dtype=np.int64)
@@ -44,10 +61,12 @@ def choose(ctx: Context, seekers: np.ndarray, candidates: np.ndarray, mode: BM) 
     est = ctx.schools.estimate
     if mode == BM.self_selected:
         return _self_select(ctx, seekers, candidates)
-    # the neediest seeker first takes the strongest free candidate (within its group for SIGs)
+    # the neediest seeker first takes the strongest free candidate within the brokering scope
     order = np.argsort(est[seekers], kind="stable")
     pool = candidates[np.argsort(-est[candidates], kind="stable")]
-    return greedy_match_kernel(seekers, order, pool, ctx.schools.sig, mode == BM.school_improvement_groups)
+    group = scope_groups(ctx, mode)
+    same_group = group is not None
+    return greedy_match_kernel(seekers, order, pool, group if same_group else ctx.schools.sig, same_group)
 
 
 def _self_select(ctx: Context, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray:
@@ -138,20 +157,24 @@ def leverage_draw(ctx: Context, n: int, facilitated: bool) -> np.ndarray:
     return ctx.rng.random(n) < p
 
 
-@mechanism(reads={"schools": "estimate"}, writes={"links": "*", "tally": "officer_days_used"})
+@mechanism(reads={"schools": "estimate x y"}, writes={"links": "*", "tally": "officer_days_used"})
 def link(ctx: Context, a: np.ndarray, b: np.ndarray, ptype: PT, *, brokered: bool, facilitated: bool,
          group: np.ndarray | None = None, funded: bool = False, until: float = np.inf) -> np.ndarray:
-    """Create partnerships ``a``-``b`` (``a`` supports ``b`` for support links)."""
+    """Create partnerships ``a``-``b`` (``a`` supports ``b`` for support links); partners far apart
+    meet online when online collaboration is on, and start less deep."""
     keep = _admissible(ctx, a, b)
     a, b = a[keep], b[keep]
     group = group[keep] if group is not None else None
     if brokered:
         ctx.tally.officer_days_used += ctx.cfg.intervention.brokering_days * a.size
+    km = distance.between(ctx, a, b)
+    online = distance.meets_online(ctx, km)
+    depth = ctx.cfg.partnership.initial_depth[int(ptype)] * np.where(online, ctx.cfg.distance.online_depth, 1.0)
     return ctx.links.add(
-        a, b, int(ptype), depth=float(ctx.cfg.partnership.initial_depth[int(ptype)]),
+        a, b, int(ptype), depth=depth,
         high_leverage=leverage_draw(ctx, a.size, facilitated), facilitated=facilitated,
         brokered=brokered, start_quality=ctx.schools.estimate[b], group=group, funded=funded,
-        until=until)
+        until=until, distance=km, online=online)
 
 
 
@@ -193,7 +216,7 @@ def willing_supporters(ctx: Context, candidates: np.ndarray) -> np.ndarray:
 
 
 @mechanism(
-    reads={"schools": "estimate moral_capital sig x y", "system": "estimate_order"},
+    reads={"schools": "authority estimate moral_capital region sig x y", "system": "estimate_order"},
     writes={"schools": "asked_until", "links": "*", "tally": "officer_days_used"}
 )
 def broker_support(ctx: Context, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, facilitated: bool) -> int:
@@ -206,8 +229,13 @@ def broker_support(ctx: Context, receivers: np.ndarray, suppliers: np.ndarray, m
     return rows.size
 
 
+def _chunks(members: np.ndarray, size: int) -> list[np.ndarray]:
+    """Consecutive groups of ``size`` (a last group of at least two kept)."""
+    return [members[g : g + size] for g in range(0, members.size, size) if members[g : g + size].size >= 2]
+
+
 @mechanism(
-    reads={"schools": "estimate sig x y", "system": "estimate_order"},
+    reads={"schools": "authority estimate region sig x y", "system": "estimate_order"},
     writes={"links": "*", "tally": "officer_days_used"}
 )
 def broker_networks(ctx: Context, members: np.ndarray, n_groups: int, mode: BM, facilitated: bool) -> int:
@@ -215,18 +243,23 @@ def broker_networks(ctx: Context, members: np.ndarray, n_groups: int, mode: BM, 
     size = ctx.cfg.partnership.network_size
     if mode == BM.none or members.size < 2 or n_groups <= 0:
         return 0
-    members = members[: n_groups * size]
+    sc = ctx.schools
+    scope = scope_groups(ctx, mode)
+    members = members[: n_groups * size]  # the strategy's priority order
     if mode == BM.self_selected:
-        # nearby schools group together
-        members = members[np.lexsort((ctx.schools.y[members], np.round(ctx.schools.x[members] * 4)))]
-    elif mode == BM.data_informed:
-        # similar levels, regardless of distance (Growing the Top trios spanned 200 miles)
-        members = members[np.argsort(-ctx.schools.estimate[members], kind="stable")]
+        # nearby schools group together: bands of the self-selection distance scale, then north to south
+        band = np.floor(sc.x[members] / ctx.cfg.partnership.proximity_scale)
+        members = members[np.lexsort((sc.y[members], band))]
+        chunks = [members[g : g + size] for g in range(0, members.size, size)]
     else:
-        members = members[np.argsort(ctx.schools.sig[members], kind="stable")]
+        # similar levels (data) or one improvement group, within the brokering scope; nationally
+        # regardless of distance (Growing the Top trios spanned 200 miles)
+        key = np.zeros(members.size, dtype=np.int64) if scope is None else scope[members]
+        members = members[np.lexsort((-sc.estimate[members], key))]
+        key = np.zeros(members.size, dtype=np.int64) if scope is None else scope[members]
+        chunks = [c for k in np.unique(key) for c in _chunks(members[key == k], size)]
     a_list, b_list, g_list = [], [], []
-    for g in range(0, members.size, size):
-        group = members[g : g + size]
+    for group in chunks:
         gid = ctx.links.next_group()
         for i in range(group.size):
             for j in range(i + 1, group.size):

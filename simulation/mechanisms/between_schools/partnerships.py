@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulation.mechanisms.between_schools import distance
 from simulation.mechanisms.declare import mechanism
 from simulation.mechanisms.within_school.absorption import uptake
 from simulation.params.schema import PartnershipType as PT
@@ -40,18 +41,21 @@ def maturity(ctx: Context, rows: np.ndarray) -> np.ndarray:
     return 1.0 - np.exp(-ctx.links.age[rows] / ctx.cfg.partnership.maturity_years)
 
 
-@mechanism(reads={"links": "age depth facilitated high_leverage"})
+@mechanism(reads={"links": "age depth distance facilitated high_leverage online"})
 def strength(ctx: Context, rows: np.ndarray) -> np.ndarray:
     """Share of the gap to the partner's practice closed this step, before the receiver's uptake."""
     cfg, links = ctx.cfg.partnership, ctx.links
     leverage = np.where(links.high_leverage[rows], 1.0, cfg.low_leverage_factor)
     facilitation = 1.0 + cfg.facilitation_gain * links.facilitated[rows]
-    time = cfg.days_per_term / (cfg.days_per_term + cfg.half_days)  # released days, diminishing returns
+    # days with the partner (travel eats a face-to-face day; online uses fewer), diminishing returns
+    days = cfg.days_per_term * distance.day_share(ctx, rows) * distance.contact_share(ctx, rows)
+    time = days / (days + cfg.half_days)
     return cfg.transfer_rate * time * ctx.dt * maturity(ctx, rows) * links.depth[rows] * leverage * facilitation
 
 
 @mechanism(
-    reads={"staff": "expert", "schools": "km_capacity", "links": "a active b facilitated high_leverage ptype",
+    reads={"staff": "expert", "schools": "km_capacity",
+           "links": "a active b distance facilitated high_leverage online ptype",
            "system": "frontier"},
     writes={"staff": "knowledge shallow", "links": "age depth", "plan": "external_gain released"}
 )
@@ -115,10 +119,13 @@ def _release_experts(ctx: Context, rows: np.ndarray) -> None:
 
 
 def _mature(ctx: Context, rows: np.ndarray) -> None:
+    """Partnerships age and deepen toward their type's cap: near face-to-face partners fastest,
+    online ones slower and not as deep (:mod:`simulation.mechanisms.between_schools.distance`)."""
     links, cfg = ctx.links, ctx.cfg.partnership
     links.age[rows] += ctx.dt
-    cap = np.asarray(cfg.depth_cap)[links.ptype[rows]]
-    links.depth[rows] += cfg.depth_growth * ctx.dt * (cap - links.depth[rows])
+    cap = np.asarray(cfg.depth_cap)[links.ptype[rows]] * distance.depth_reach(ctx, rows)
+    growth = cfg.depth_growth * distance.deepening(ctx, rows)
+    links.depth[rows] += growth * ctx.dt * (cap - links.depth[rows])
 
 
 @mechanism(reads={"links": "active funded"})
@@ -128,6 +135,14 @@ def self_funded_rows(ctx: Context) -> np.ndarray:
     links = ctx.links
     rows = links.live()
     return rows[~links.funded[rows]]
+
+
+@mechanism(reads={"links": "online"})
+def link_days(ctx: Context, rows: np.ndarray) -> np.ndarray:
+    """Staff days each partnership uses this step, both schools' ``days_per_term`` together (an
+    online partnership ``online_day_share`` of them); travel comes out of these days."""
+    cfg = ctx.cfg.partnership
+    return 2 * cfg.days_per_term * cfg.terms_per_year * ctx.dt * distance.day_share(ctx, rows)
 
 
 @mechanism(reads={"links": "a active age b"})

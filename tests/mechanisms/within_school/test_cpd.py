@@ -35,10 +35,11 @@ def test_cpd_gain_matches_formula(small_model):
 
 
 CPD_VS_COACHING = ("FINDING: with the calibrated partnership.transfer_rate (1.9; CPD transfers low_leverage_factor "
-                   "of it) a term of CPD adds 61% of coaching's immediate (deep + shallow) gain at equal days in this "
-                   "school (12-22% in the others; it was 14-39% before knowledge-management capacity followed a "
-                   "school's stage and induction carried embedded practice). Most of it is shallow: in deep knowledge "
-                   "it is 17% (1-5% in the others; next test). System level: docs/patterns.md, pattern 7")
+                   "of it) a term of CPD adds more than a quarter of coaching's immediate (deep + shallow) gain at "
+                   "equal days in about half the schools (ratios 0.14-0.59 in the first six; 0.12-1.45 before "
+                   "schools were placed by geography, which reshuffled the draws). Most of it is shallow: in deep "
+                   "knowledge it stays below a quarter in the four schools checked (next test). System level: "
+                   "docs/patterns.md, pattern 7")
 
 
 def _gains_at_equal_days(small_model, school: int, measure) -> tuple[float, float]:
@@ -59,11 +60,21 @@ def _gains_at_equal_days(small_model, school: int, measure) -> tuple[float, floa
     return cpd_gain, measure(with_coaching, school) - before
 
 
-@pytest.mark.parametrize("school", [0, 1, 2, pytest.param(3, marks=pytest.mark.xfail(reason=CPD_VS_COACHING))])
-def test_cpd_gains_are_small_next_to_coaching_at_equal_days(small_model, school):
-    cpd_gain, coaching_gain = _gains_at_equal_days(small_model, school, _school_gain)
-    # low leverage: conferences and courses change the look, not the work
-    assert 0 < cpd_gain < 0.25 * coaching_gain
+def test_cpd_gains_are_small_next_to_coaching_at_equal_days_in_the_typical_school(small_model):
+    """Every school of the teaching system, not a chosen few: the median school's CPD gain is under a
+    quarter of coaching's at equal days (low leverage: conferences and courses change the look, not the work)."""
+    ratios = []
+    for school in range(small_model().schools.n):
+        cpd_gain, coaching_gain = _gains_at_equal_days(small_model, school, _school_gain)
+        assert cpd_gain > 0 and coaching_gain > 0
+        ratios.append(cpd_gain / coaching_gain)
+    assert np.median(ratios) < 0.25
+
+
+@pytest.mark.xfail(reason=CPD_VS_COACHING, strict=True)
+def test_cpd_gains_are_small_next_to_coaching_in_every_school(small_model):
+    ratios = [np.divide(*_gains_at_equal_days(small_model, s, _school_gain)) for s in range(small_model().schools.n)]
+    assert max(ratios) < 0.25
 
 
 @pytest.mark.parametrize("school", [0, 1, 2, 3])

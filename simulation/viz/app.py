@@ -64,9 +64,9 @@ warnings.filterwarnings("ignore", message="Cookies with samesite=none require ht
 
 TITLE = "Upwards convergence in school systems"
 TABS = ["Side by side", "Distribution", "One system"]
-# One system's views, in the order of the page (each takes a SchoolSystem). The map takes a whole row;
-# the regional gap is shown where there is more than one region.
-COMPONENTS = [StrategyView, NetworkView, AttainmentView, RegionsView, GradesView, SupportView, KnowledgeView,
+# One system's views, in the order of the page (each takes a SchoolSystem). The map comes first and takes
+# a whole row; the regional gap is shown where there is more than one region.
+COMPONENTS = [NetworkView, StrategyView, AttainmentView, RegionsView, GradesView, SupportView, KnowledgeView,
               SchoolView]
 WHOLE_ROW = {NetworkView}
 
@@ -101,7 +101,8 @@ def OneSystem(classroom: Classroom):
                                    style={"flex-wrap": "wrap", "max-width": "100%"}, children=[solara.Button(STRATEGY_LABELS[s], value=s, text=True)
                                              for s in classroom.strategies])
         with solara.Div(style={"display": "grid", "gap": "8px", "width": "100%",
-                               "grid-template-columns": "repeat(auto-fill, minmax(340px, 1fr))"}):
+                               "grid-template-columns": "repeat(auto-fill, minmax(340px, 1fr))",
+                               "grid-auto-flow": "dense"}):  # the charts fill the row beside the card
             for view in COMPONENTS:
                 if shows(view, model):
                     with solara.Div(classes=["upconv-cell", *(["upconv-row"] if view in WHOLE_ROW else [])]):

@@ -47,7 +47,7 @@ def test_app_is_the_entry_point_built_from_the_page_modules():
     assert app.network_spec is network.network_spec and app.StrategyCard is cards.StrategyCard
     assert app.Classroom is classroom.Classroom
     assert app.TABS == ["Side by side", "Distribution", "One system"]
-    assert app.COMPONENTS == [app.StrategyView, app.NetworkView, app.AttainmentView, app.RegionsView, app.GradesView,
+    assert app.COMPONENTS == [app.NetworkView, app.StrategyView, app.AttainmentView, app.RegionsView, app.GradesView,
                               app.SupportView, app.KnowledgeView, app.SchoolView]
     assert callable(app.Page)
 

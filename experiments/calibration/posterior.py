@@ -281,15 +281,18 @@ def write_atomic(path: Path, write) -> None:
 
 
 def generations(history) -> pd.DataFrame:
-    """Per generation: tolerance, evaluations, acceptance rate, duration (s)."""
+    """Per generation: tolerance, evaluations, acceptance rate, effective sample size, duration (s)."""
     pops = history.get_all_populations()
     pops = pops[pops.t >= 0].copy()
-    n = [len(history.get_distribution(m=0, t=int(t))[1]) for t in pops.t]
+    w = [np.asarray(history.get_distribution(m=0, t=int(t))[1], dtype=float) for t in pops.t]
+    n = [len(x) for x in w]
+    ess = [float(x.sum() ** 2 / (x**2).sum()) for x in w]  # effective sample size of the importance weights
     ends = pd.to_datetime(history.get_all_populations().population_end_time)
     secs = ends.diff().dt.total_seconds().iloc[1:].to_numpy()
     return pd.DataFrame({"generation": pops.t.astype(int).to_numpy(), "epsilon": pops.epsilon.to_numpy(),
                          "evaluations": pops.samples.astype(int).to_numpy(),
-                         "acceptance": np.asarray(n) / pops.samples.to_numpy(), "seconds": secs[-len(pops):]})
+                         "acceptance": np.asarray(n) / pops.samples.to_numpy(), "ess": ess,
+                         "seconds": secs[-len(pops):]})
 
 
 def run(settings: Settings) -> dict[str, Any]:

@@ -207,9 +207,11 @@ def write_docs(docs: Path, table, widths_table, ppc, gens, meta) -> Path:
              f"national + {s['london_seeds']} London runs) in {meta['seconds_inference'] / 60:.1f} min; "
              f"{meta['seconds_total'] / 60:.1f} min with the predictive checks. Method and choices: "
              "[calibration.md](calibration.md#posterior-abc-smc).", "",
-             "## Generations", "", "| generation | tolerance ε | simulations | acceptance | seconds |", "|---|---|---|---|---|"]
+             "## Generations", "",
+             "| generation | tolerance ε | simulations | acceptance | effective sample size | seconds |",
+             "|---|---|---|---|---|---|"]
     lines += [f"| {g['generation']} | {g['epsilon']:.2f} | {g['evaluations']} | {g['acceptance']:.0%} | "
-              f"{g['seconds']:.0f} |" for g in gens.to_dict("records")]
+              f"{g.get('ess', float('nan')):.0f} | {g['seconds']:.0f} |" for g in gens.to_dict("records")]
     lines += ["", f"Stopping tolerance sqrt(k + 2) = {meta['min_epsilon']:.2f} (k = {len(fit.TARGETS)} targets).", "",
               "## Prior vs posterior", "",
               f"Posterior 5-95% interval against the uniform prior's; ratio = posterior 90% width / prior 90% width "

@@ -11,4 +11,4 @@ from simulation.params.loading import load_config
 from simulation.params.schema import ConfigError, ModelConfig
 
 __all__ = ["SchoolSystem", "ModelConfig", "ConfigError", "load_config"]
-__version__ = "0.3.0"  # the one place the version is written (pyproject.toml reads it)
+__version__ = "0.4.0"  # the one place the version is written (pyproject.toml reads it)

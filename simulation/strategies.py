@@ -187,7 +187,7 @@ def _room_for(ctx: Context, rows: np.ndarray, budget: float, cost: float, end_ex
         ctx.links.end(rows[young_first[:n_end]])
         return 0
     most = ctx.schools.n * ctx.cfg.partnership.max_partnerships - rows.size
-    spare = budget - used.sum()
+    spare = max(budget - used.sum(), 0.0)
     return most if spare >= cost * most else int(spare // cost)
 
 

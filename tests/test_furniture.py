@@ -20,7 +20,7 @@ def test_version_has_one_source():
     assert "version" not in project and "version" in project["dynamic"]
     assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "simulation.__version__"}
     written = re.findall(r'^__version__ = "([^"]+)"', (ROOT / "simulation" / "__init__.py").read_text(), re.M)
-    assert written == [simulation.__version__] == ["0.3.0"]
+    assert written == [simulation.__version__] == ["0.4.0"]
 
 
 def test_installed_version_is_the_package_version():

@@ -136,6 +136,9 @@ def analyse(table: pd.DataFrame, out: Path) -> list[Path]:
     paths = save(figures, out)
     medians = runs.groupby(["strategy", GROUP])[FINAL].median()
     medians = medians.reindex([(s, a) for s in STRATEGIES for a in order(runs[GROUP].unique()) if (s, a) in medians.index])
+    medians = medians.reset_index().rename(columns={GROUP: "scope"})
+    medians["strategy"] = medians.strategy.map(lambda s: STRATEGIES[s].label if s in STRATEGIES else s)
+    medians["scope"] = medians.scope.map(lambda a: LABELS.get(a, a))
     first = table[table.step == 0]
     lines = ["# Collaboration scope: does purely local collaboration entrench regional inequity? (pattern 9)", "",
              f"{table.job.nunique()} runs: {where}; {runs.seed.nunique()} seeds; scopes "
@@ -147,7 +150,7 @@ def analyse(table: pd.DataFrame, out: Path) -> list[Path]:
              "officer_days_used: the last school year's days; online_share: % of live partnerships meeting online. The "
              "status quo brokers nothing (schools choose near partners themselves), so its scope arms differ only by "
              "whether far partners could meet online.", "",
-             "## Final year, median over seeds", "", markdown(medians.rename(columns=str)), "",
+             "## Final year, median over seeds", "", markdown(medians, index=False), "",
              "## Each scope against local, paired by seed", "",
              "Negative differences: the gap is narrower than with local-only brokering.", "", *comparisons(runs)]
     return write_report(out, lines, paths)

@@ -52,7 +52,7 @@ def scope_groups(ctx: Context, mode: BM) -> np.ndarray | None:
     return None
 
 
-@mechanism(reads={"schools": "authority estimate region sig x y", "system": "estimate_order"})
+@mechanism(reads={"schools": "authority estimate region sig x y"})
 def choose(ctx: Context, seekers: np.ndarray, candidates: np.ndarray, mode: BM) -> np.ndarray:
     """A partner for each seeker (or -1), each candidate used at most once."""
     partner = np.full(seekers.size, -1, dtype=np.int64)
@@ -70,81 +70,34 @@ def choose(ctx: Context, seekers: np.ndarray, candidates: np.ndarray, mode: BM) 
 
 
 def _self_select(ctx: Context, seekers: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-    """Each seeker picks a free candidate with weight exp(-distance/proximity_scale) *
-    exp(-|estimate difference|/similarity_scale): near and similar, i.e. "cosy".
-
-    Exact sampling without a weight vector per seeker: a candidate is proposed from the
-    similarity kernel alone (prefix sums over candidates sorted by estimate, O(log n)) and
-    accepted with probability exp(-distance/scale); a rejected, taken or self proposal is
-    redrawn. Within a round the earliest seeker wins a contested candidate.
-    """
+    """Each seeker in turn picks a free candidate other than itself with weight
+    exp(-distance/proximity_scale) * exp(-|estimate difference|/similarity_scale): near and similar,
+    i.e. "cosy"; an earlier seeker's pick is no longer free. Candidates further than ``REACH``
+    distance scales (weight below e^-8 of one next door) are not considered, so a remote school
+    with nobody near finds no partner. Exact sampling over the candidates within reach, found
+    through a grid of cells ``REACH`` scales wide (:func:`self_select_kernel`)."""
     partner = np.full(seekers.size, -1, dtype=np.int64)
     if seekers.size == 0 or candidates.size == 0:
         return partner
-    sc, rng = ctx.schools, ctx.rng
-    scale = ctx.cfg.partnership.proximity_scale
-    order = _by_estimate(ctx, candidates)
-    est = sc.estimate[candidates][order]
-    mid = est[est.size // 2]  # keeps the exponentials in range
-    similarity = ctx.cfg.partnership.similarity_scale
-    cum_left = np.concatenate([[0.0], np.cumsum(np.exp((est - mid) / similarity))])
-    cum_right = np.concatenate([np.cumsum(np.exp(-(est - mid) / similarity)[::-1])[::-1], [0.0]])
-    free = np.ones(candidates.size, dtype=bool)
-    pending = np.arange(seekers.size)
-    for _ in range(MAX_ROUNDS):
-        if pending.size == 0 or not _any_choice(free, candidates, seekers[pending]):
-            break
-        # PROPOSALS draws per pending seeker; its first acceptable one counts, as if drawn in turn
-        who = np.repeat(pending, PROPOSALS)
-        s = seekers[who]
-        j = _propose(rng, sc.estimate[s], est, mid, cum_left, cum_right, order, similarity)
-        c = candidates[j]
-        near = rng.random(who.size) < np.exp(-np.hypot(sc.x[c] - sc.x[s], sc.y[c] - sc.y[s]) / scale)
-        ok = np.flatnonzero(free[j] & (c != s) & near)
-        _, first_per_seeker = np.unique(who[ok], return_index=True)
-        ok = ok[first_per_seeker]  # ordered by seeker
-        _, first = np.unique(j[ok], return_index=True)  # earliest seeker wins a collision
-        won = ok[first]
-        partner[who[won]] = c[won]
-        free[j[won]] = False
-        pending = np.setdiff1d(pending, who[won], assume_unique=True)
-    return partner
+    sc, cfg = ctx.schools, ctx.cfg.partnership
+    reach = REACH * cfg.proximity_scale
+    side = reach / CELLS  # grid cells a fraction of the reach: few candidates out of reach are looked at
+    x0, y0 = min(sc.x[candidates].min(), sc.x[seekers].min()), min(sc.y[candidates].min(), sc.y[seekers].min())
+    cx = ((sc.x[candidates] - x0) // side).astype(np.int64)
+    cy = ((sc.y[candidates] - y0) // side).astype(np.int64)
+    nx, ny = int(cx.max()) + 1, int(cy.max()) + 1
+    cell = cx * ny + cy
+    order = np.argsort(cell, kind="stable")
+    first = np.searchsorted(cell[order], np.arange(nx * ny + 1))
+    pool = candidates[order]
+    u = ctx.rng.random(seekers.size)
+    return self_select_kernel(seekers, sc.x[seekers], sc.y[seekers], sc.estimate[seekers], pool, sc.x[pool],
+                              sc.y[pool], sc.estimate[pool], first, nx, ny, x0, y0, side, CELLS, reach,
+                              cfg.proximity_scale, cfg.similarity_scale, u)
 
 
-MAX_ROUNDS = 500
-PROPOSALS = 8
-
-
-def _by_estimate(ctx: Context, candidates: np.ndarray) -> np.ndarray:
-    """Positions in ``candidates`` (distinct schools) from the lowest estimate to the highest,
-    read off the term's ranking of all schools instead of sorting again (exact ties, which
-    continuous estimates practically never have, in the ranking's order)."""
-    position = np.full(ctx.schools.n, -1)
-    position[candidates] = np.arange(candidates.size)
-    ranked = position[ctx.system.estimate_order]
-    return ranked[ranked >= 0]
-
-
-def _propose(rng, value, est, mid, cum_left, cum_right, order, similarity) -> np.ndarray:
-    """Candidate indices drawn with weight exp(-|estimate - value| / similarity)."""
-    n = est.size
-    k = np.searchsorted(est, value)  # candidates [0, k) lie below value, [k, n) at or above
-    left = np.exp(-(value - mid) / similarity) * cum_left[k]
-    right = np.exp((value - mid) / similarity) * cum_right[k]
-    go_left = rng.random(value.size) * (left + right) < left
-    u = rng.random(value.size)
-    i_left = np.searchsorted(cum_left, u * cum_left[k], side="right") - 1
-    # cum_right[j] is the mass of candidates j..n-1 (decreasing): take the last j whose tail
-    # mass still reaches the draw
-    i_right = np.searchsorted(-cum_right, -(1 - u) * cum_right[k], side="right") - 1
-    idx = np.where(go_left, np.clip(i_left, 0, n - 1), np.clip(i_right, np.minimum(k, n - 1), n - 1))
-    return order[idx]
-
-
-def _any_choice(free: np.ndarray, candidates: np.ndarray, seekers: np.ndarray) -> bool:
-    """Whether some pending seeker still has a free candidate other than itself."""
-    n_free = int(free.sum())
-    return n_free > 1 or (n_free == 1 and not np.all(candidates[free][0] == seekers))
+REACH = 8.0  # distance scales within which self-selected partners are looked for (weight e^-8 at the edge)
+CELLS = 4  # grid cells per reach (the search scans 2 * CELLS + 1 cells each way)
 
 
 @mechanism()
@@ -216,7 +169,7 @@ def willing_supporters(ctx: Context, candidates: np.ndarray) -> np.ndarray:
 
 
 @mechanism(
-    reads={"schools": "authority estimate moral_capital region sig x y", "system": "estimate_order"},
+    reads={"schools": "authority estimate moral_capital region sig x y"},
     writes={"schools": "asked_until", "links": "*", "tally": "officer_days_used"}
 )
 def broker_support(ctx: Context, receivers: np.ndarray, suppliers: np.ndarray, mode: BM, facilitated: bool) -> int:
@@ -235,7 +188,7 @@ def _chunks(members: np.ndarray, size: int) -> list[np.ndarray]:
 
 
 @mechanism(
-    reads={"schools": "authority estimate region sig x y", "system": "estimate_order"},
+    reads={"schools": "authority estimate region sig x y"},
     writes={"links": "*", "tally": "officer_days_used"}
 )
 def broker_networks(ctx: Context, members: np.ndarray, n_groups: int, mode: BM, facilitated: bool) -> int:
@@ -272,7 +225,7 @@ def broker_networks(ctx: Context, members: np.ndarray, n_groups: int, mode: BM, 
 
 
 @mechanism(
-    reads={"schools": "estimate sig x y", "system": "estimate_order"},
+    reads={"schools": "estimate sig x y"},
     writes={"links": "*"}
 )
 def spontaneous_collaboration(ctx: Context) -> None:
@@ -286,7 +239,7 @@ def spontaneous_collaboration(ctx: Context) -> None:
 
 
 @mechanism(
-    reads={"schools": "estimate grade moral_capital sig x y", "system": "estimate_order"},
+    reads={"schools": "estimate grade moral_capital sig x y"},
     writes={"links": "*"}
 )
 def spontaneous_support(ctx: Context) -> None:
@@ -336,4 +289,52 @@ def greedy_match_kernel(seekers, order, pool, group, same_group):
             partner[i] = pool[j]
             used[j] = True
             break
+    return partner
+
+
+@njit(cache=True)
+def self_select_kernel(seekers, sx, sy, se, pool, px, py, pe, first, nx, ny, x0, y0, side, cells, reach, scale,
+                       similarity, u):
+    """Seekers in order each draw one free school of ``pool`` (sorted by grid cell of width ``side``,
+    cells from ``first``; ``px, py, pe`` its places and estimates) within ``reach`` km, other than
+    themselves, with weight exp(-d/scale - |Δestimate|/similarity) by inverse CDF on ``u``; the pick
+    is then taken. -1 when nobody is within reach."""
+    partner = np.full(seekers.size, -1, dtype=np.int64)
+    taken = np.zeros(pool.size, dtype=np.bool_)
+    logw = np.empty(pool.size)
+    which = np.empty(pool.size, dtype=np.int64)
+    reach2 = reach * reach
+    for i in range(seekers.size):
+        s = seekers[i]
+        gx = int((sx[i] - x0) // side)
+        gy = int((sy[i] - y0) // side)
+        n = 0
+        best = -np.inf
+        for ix in range(max(gx - cells, 0), min(gx + cells + 1, nx)):
+            for iy in range(max(gy - cells, 0), min(gy + cells + 1, ny)):
+                c = ix * ny + iy
+                for j in range(first[c], first[c + 1]):
+                    d2 = (px[j] - sx[i]) ** 2 + (py[j] - sy[i]) ** 2
+                    if d2 > reach2 or taken[j] or pool[j] == s:
+                        continue
+                    w = -np.sqrt(d2) / scale - abs(pe[j] - se[i]) / similarity
+                    logw[n] = w
+                    which[n] = j
+                    n += 1
+                    if w > best:
+                        best = w
+        if n == 0:
+            continue
+        total = 0.0
+        for k in range(n):
+            logw[k] = np.exp(logw[k] - best)
+            total += logw[k]
+        target = u[i] * total
+        k = 0
+        acc = logw[0]
+        while acc < target and k < n - 1:
+            k += 1
+            acc += logw[k]
+        partner[i] = pool[which[k]]
+        taken[which[k]] = True
     return partner

@@ -45,7 +45,7 @@ def test_none_mode_creates_nothing(small_model):
 def test_self_selection_prefers_a_near_similar_partner(small_model):
     m = small_model()
     sc = m.schools
-    sc.x[:3], sc.y[:3] = [0.5, 0.52, 0.95], [0.5, 0.5, 0.95]
+    sc.x[:3], sc.y[:3] = [20.0, 20.8, 38.0], [20.0, 20.0, 38.0]  # km
     sc.estimate[:3] = [0.0, 0.01, 0.3]  # 1 is near and similar, 2 far and different
     picks = [brokering.choose(m.ctx, np.array([0]), np.array([1, 2]), BM.self_selected)[0] for _ in range(200)]
     assert np.mean(np.array(picks) == 1) > 0.95
@@ -54,23 +54,34 @@ def test_self_selection_prefers_a_near_similar_partner(small_model):
 def test_self_selection_prefers_near_at_equal_similarity(small_model):
     m = small_model()
     sc = m.schools
-    sc.x[:3], sc.y[:3] = [0.5, 0.6, 0.9], [0.5, 0.5, 0.5]
+    sc.x[:3], sc.y[:3] = [20.0, 24.0, 36.0], [20.0, 20.0, 20.0]  # km: 4 and 16 km away
     sc.estimate[:3] = 0.0
     picks = np.array([brokering.choose(m.ctx, np.array([0]), np.array([1, 2]), BM.self_selected)[0]
                       for _ in range(400)])
     share_near = np.mean(picks == 1)
-    expected = 1 / (1 + np.exp(-0.3 / m.cfg.partnership.proximity_scale))  # weights exp(-d/scale)
+    expected = 1 / (1 + np.exp(-12.0 / m.cfg.partnership.proximity_scale))  # weights exp(-d/scale)
     assert share_near == pytest.approx(expected, abs=0.06)
 
 
 def test_self_selection_prefers_similar_at_equal_distance(small_model):
     m = small_model()
     sc = m.schools
-    sc.x[:3], sc.y[:3] = [0.5, 0.6, 0.4], [0.5, 0.5, 0.5]
+    sc.x[:3], sc.y[:3] = [20.0, 24.0, 16.0], [20.0, 20.0, 20.0]  # km
     sc.estimate[:3] = [0.0, 0.02, 0.2]
     picks = np.array([brokering.choose(m.ctx, np.array([0]), np.array([1, 2]), BM.self_selected)[0]
                       for _ in range(2000)])
     assert np.mean(picks == 1) > 0.95  # exact weights give 0.973
+
+
+def test_self_selection_finds_nobody_beyond_reach_and_each_candidate_once(small_model):
+    m = small_model()
+    sc = m.schools
+    reach = brokering.REACH * m.cfg.partnership.proximity_scale
+    sc.x[:4], sc.y[:4] = [0.0, 1.0, 2.0, reach + 50.0], [0.0, 0.0, 0.0, 0.0]
+    picks = brokering.choose(m.ctx, np.array([0, 1, 3]), np.array([0, 1, 2, 3]), BM.self_selected)
+    assert picks[2] == -1  # school 3 has nobody within reach but itself
+    chosen = picks[picks >= 0]
+    assert len(set(chosen.tolist())) == chosen.size and 3 not in chosen
 
 
 def test_assign_sigs_gives_every_school_one_mixed_group(small_model):

@@ -1,4 +1,4 @@
-"""The nine patterns of the model brief, measured over 20 seeds: a Markdown report.
+"""The eight patterns of the model brief and pattern 9 (place), measured over 20 seeds: a Markdown report.
 
 The same experiments as tests/checks/test_patterns.py (simulation/checks/pattern_checks.py),
 reported with their numbers: per pattern the figures compared, their means over seeds and the

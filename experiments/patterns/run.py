@@ -1,4 +1,4 @@
-"""The nine patterns of the model brief, measured over 20 seeds: writes a Markdown report.
+"""The eight patterns of the model brief and pattern 9 (place), measured over 20 seeds: writes a Markdown report.
 
     python -m experiments.patterns [--seeds 20] [--out outputs/patterns] [--workers 2]
 

@@ -1,4 +1,5 @@
-"""Controlled experiments behind the eight patterns of the model brief (section 3).
+"""Controlled experiments behind the eight patterns of the model brief (section 3) and pattern 9 (issue #13:
+Chhatwal 2020, purely local collaboration and regional inequity).
 
 Each function runs arms of one experiment for one seed and returns the figures a pattern is
 judged on; ``tests/checks/test_patterns.py`` turns them into paired statistical tests over 20

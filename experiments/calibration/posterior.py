@@ -296,12 +296,10 @@ def generations(history) -> pd.DataFrame:
     w = [np.asarray(history.get_distribution(m=0, t=int(t))[1], dtype=float) for t in pops.t]
     n = [len(x) for x in w]
     ess = [float(x.sum() ** 2 / (x**2).sum()) for x in w]  # effective sample size of the importance weights
-    ends = pd.to_datetime(history.get_all_populations().population_end_time)
-    secs = ends.diff().dt.total_seconds().iloc[1:].to_numpy()
     return pd.DataFrame({"generation": pops.t.astype(int).to_numpy(), "epsilon": pops.epsilon.to_numpy(),
                          "evaluations": pops.samples.astype(int).to_numpy(),
                          "acceptance": np.asarray(n) / pops.samples.to_numpy(), "ess": ess,
-                         "seconds": secs[-len(pops):]})
+                         "seconds": pops.wall_time.to_numpy()})
 
 
 def run(settings: Settings) -> dict[str, Any]:
@@ -322,9 +320,13 @@ def run(settings: Settings) -> dict[str, Any]:
         if len(ppc):
             write_atomic(Path(settings.out) / "posterior_ppc.csv", lambda p: ppc.to_csv(p, index=False))
     gens = generations(history)
+    pops = history.get_all_populations()
     meta = {"settings": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()},
-            "code": report.code_version(), "seconds_inference": round(t_infer, 1),
-            "seconds_total": round(time.time() - t0, 1), "evaluations": int(gens.evaluations.sum()),
+            "code": report.code_version(), "seconds_this_call": round(t_infer, 1),
+            # from the History: every generation's wall time and simulations, resumed ones and the prior sample included
+            "seconds_inference": round(float(pops.wall_time.sum()), 1),
+            "seconds_predictive": round(time.time() - t0 - t_infer, 1),
+            "evaluations": int(history.total_nr_simulations),
             "min_epsilon": min_epsilon(settings), "generations": gens.to_dict("records"),
             "discrepancy": {k: v[0] for k, v in DISCREPANCY.items()}, "scales": scales()}
     write_atomic(Path(settings.out) / "posterior.json", lambda p: p.write_text(json.dumps(meta, indent=1) + "\n"))
@@ -360,7 +362,7 @@ def main(argv: list[str] | None = None):
 
     out = run(Settings(**vars(args)))
     m = out["meta"]
-    print(f"done: {m['evaluations']} simulations in {m['seconds_total'] / 60:.1f} min; "
+    print(f"done: {m['evaluations']} simulations in {m['seconds_inference'] / 60:.1f} min; "
           f"{Path(args.out) / 'posterior.parquet'}, {args.docs}/calibration_posterior.md")
     return out
 

@@ -204,8 +204,9 @@ def write_docs(docs: Path, table, widths_table, ppc, gens, meta) -> Path:
              f"--generations {s['generations']} --national-seeds {s['national_seeds']} --london-seeds "
              f"{s['london_seeds']} --seed {s['seed']} --workers {s['workers']}`; do not edit by hand. Model code: "
              f"commit {meta['code']}. {meta['evaluations']} simulations of the targets (each {s['national_seeds']} "
-             f"national + {s['london_seeds']} London runs) in {meta['seconds_inference'] / 60:.1f} min; "
-             f"{meta['seconds_total'] / 60:.1f} min with the predictive checks. Method and choices: "
+             f"national + {s['london_seeds']} London runs; the first {s['population']} are the prior sample that sets the "
+             f"first tolerance) in {meta['seconds_inference'] / 60:.1f} min of wall time on {s['workers']} worker "
+             f"processes, and the predictive checks in {meta['seconds_predictive'] / 60:.1f} min. Method and choices: "
              "[calibration.md](calibration.md#posterior-abc-smc).", "",
              "## Generations", "",
              "| generation | tolerance ε | simulations | acceptance | effective sample size | seconds |",

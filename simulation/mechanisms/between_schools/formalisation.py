@@ -41,7 +41,6 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.mechanisms.between_schools.brokering import link
-from simulation.mechanisms.between_schools.partnerships import GOVERNANCE_TYPES
 from simulation.mechanisms.declare import mechanism
 from simulation.params.schema import Grade
 from simulation.params.schema import PartnershipType as PT

@@ -5,7 +5,9 @@ Encodes the calibration figures of the model brief (section 4): staff knowledge 
 lies between schools; the mean share of pupils reaching the benchmark is 42.1%; staff
 experience follows the stationary distribution implied by the leaving hazards (about 10% a
 year). Weak intake contexts and weak recruitment go together (``pull`` correlates with
-``context``), which is why between-school differences persist.
+``context``), which is why between-school differences persist. Where each school stands - its
+region, local authority and place in km - follows from that starting quality and the advantage of
+places (:mod:`simulation.geography`), unless a schools file gives it.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml scripts/find-python.sh
 	  "$$PYBIN" -m venv $(VENV); \
 	fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test,calibration]"
 	@touch $(STAMP)
 
 venv: $(STAMP)

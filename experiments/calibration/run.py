@@ -447,7 +447,16 @@ def write_markdown(path: Path, args, report, selection, calibrated, start, runti
       "The full trial table is written to `outputs/calibration/trials.csv`. Optuna is the `calibration` extra: "
       "`pip install -e \".[calibration]\"` first.")
     w("")
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text("\n".join(lines) + "\n" + kept_sections(path))
+
+
+KEPT = "## Posterior (ABC-SMC)"  # written by hand around experiments/calibration/posterior.py: kept on a re-run
+
+
+def kept_sections(path: Path) -> str:
+    """The part of an existing report from the posterior section on, which this run does not generate."""
+    old = path.read_text() if path.exists() else ""
+    return "\n" + old[old.index(KEPT):] if KEPT in old else ""
 
 
 def calibrate(args: Settings) -> dict[str, float]:

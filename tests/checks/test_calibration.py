@@ -34,3 +34,14 @@ def test_defaults_still_fit_the_dynamic_targets():
     from experiments.calibration.check import check_defaults
 
     assert check_defaults(seeds=20, workers=2) < 35.0
+
+
+def test_a_rerun_of_the_point_calibration_keeps_the_posterior_section(tmp_path):
+    from experiments.calibration.run import KEPT, kept_sections
+
+    report = tmp_path / "calibration.md"
+    assert kept_sections(report) == ""  # no report yet
+    report.write_text(f"# Calibration\n\n## Result\ngenerated\n\n{KEPT}\nwritten by hand\n")
+    assert kept_sections(report) == f"\n{KEPT}\nwritten by hand\n"
+    report.write_text("# Calibration\n\n## Result\ngenerated\n")
+    assert kept_sections(report) == ""

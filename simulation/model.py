@@ -11,7 +11,7 @@ from mesa import DataCollector, Model
 
 from simulation import population
 from simulation.agents import Inspectorate, LocalAuthority, School, Staff
-from simulation.measures.system import model_reporters, school_panel, system_metrics
+from simulation.measures.system import model_reporters, regional_means, school_panel, system_metrics
 from simulation.mechanisms.accountability import academies, floor_standards, information, inspection, pressure
 from simulation.mechanisms.between_schools import brokering, innovation, moral_capital, partnerships, pilot
 from simulation.mechanisms.between_schools import formalisation
@@ -139,9 +139,7 @@ class SchoolSystem(Model):
             return -1
         if self.cfg.geography.cold_spot and self.schools_table is None:
             return 0
-        w = sc.pupils.astype(float)
-        means = np.bincount(sc.region, weights=sc.attainment * w) / np.maximum(np.bincount(sc.region, weights=w), 1e-12)
-        return int(np.argmin(np.where(np.bincount(sc.region) > 0, means, np.inf)))
+        return int(np.argmin(np.where(np.bincount(sc.region) > 0, regional_means(sc), np.inf)))
 
     @property
     def staff_agents(self) -> list[Staff]:

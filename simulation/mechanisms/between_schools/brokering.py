@@ -203,7 +203,7 @@ def broker_networks(ctx: Context, members: np.ndarray, n_groups: int, mode: BM, 
         # nearby schools group together: bands of the self-selection distance scale, then north to south
         band = np.floor(sc.x[members] / ctx.cfg.partnership.proximity_scale)
         members = members[np.lexsort((sc.y[members], band))]
-        chunks = [members[g : g + size] for g in range(0, members.size, size)]
+        chunks = _chunks(members, size)
     else:
         # similar levels (data) or one improvement group, within the brokering scope; nationally
         # regardless of distance (Growing the Top trios spanned 200 miles)

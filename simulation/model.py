@@ -43,11 +43,16 @@ class SchoolSystem(Model):
     All state lives in typed tables in ``model.ctx`` (see :mod:`simulation.state`); Staff
     agents are thin views onto its rows, created when ``model.staff_agents`` is first used in
     systems above 50,000 staff (``create_staff_agents=True`` forces it).
+
+    ``record_terms=False`` (a study's many runs) skips the per-term metrics and data collection:
+    only the starting metrics, each term's total staff days (``term_staff_days``) and, on demand,
+    the current metrics (``system_metrics(model.ctx)``) are available. The run itself is the same
+    - metrics are observation; no actor reads them - and ``model.metrics()`` is then unavailable.
     """
 
     def __init__(self, scenario: str = "teaching", strategy: str = "status_quo", rng: Any = None,
                  config: ModelConfig | None = None, create_staff_agents: bool | None = None,
-                 **overrides: Any) -> None:
+                 record_terms: bool = True, **overrides: Any) -> None:
         cfg = config if config is not None else load_config(scenario, strategy, **overrides)
         seed = seed_from(rng, cfg.seed)
         check_memory(cfg, staff_agents=bool(create_staff_agents))
@@ -56,6 +61,8 @@ class SchoolSystem(Model):
         self.cfg = cfg
         self.seed = seed
         self.scenario_name = cfg.scenario
+        self.record_terms = record_terms
+        self.term_staff_days: list[float] = []
         self.ctx = self._build_state(cfg)
         self._first_term()
 
@@ -200,6 +207,9 @@ class SchoolSystem(Model):
         ctx.tally.staff_days_used = float(sum(ctx.tally.spend.values()))
         ctx.tally.own_staff_days = self.own_days_this_term()
         self._record_year()
+        if not self.record_terms:  # a study's run: the days are summed over the run, nothing else is kept
+            self.term_staff_days.append(float(ctx.tally.staff_days_used + ctx.tally.own_staff_days))
+            return
         self.current_metrics = system_metrics(ctx)
         self.datacollector.collect(self)
         self._collect_panel()
@@ -288,6 +298,8 @@ class SchoolSystem(Model):
     # --- results --------------------------------------------------------------------------
     def metrics(self) -> pd.DataFrame:
         """Model-level metrics, one row per step (initial state included)."""
+        if not self.record_terms:
+            raise RuntimeError("this run was made with record_terms=False: it kept no per-term metrics")
         return self.datacollector.get_model_vars_dataframe()
 
     def inspections(self) -> pd.DataFrame:

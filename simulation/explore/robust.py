@@ -14,8 +14,8 @@ design.parquet, runs.parquet, p_best.parquet, regret.parquet, differences.parque
 variance.parquet, prim_trajectory.parquet, prim_box.parquet, feature_scores.parquet and
 summary.json. Same options and --seed: byte-identical outputs (timing.json aside).
 
-Defaults: regional scenario, 30 years, N = 200 sets, R = 4 seeds, the four strategies: 3,200 runs,
-about 8 minutes on 2 idle cores. Bad input is one sentence, exit 2, nothing written.
+Defaults: regional scenario, 30 years, N = 200 sets, R = 8 seeds, the four strategies: 6,400 runs,
+about a quarter of an hour on 2 idle cores (docs/robustness.md). Bad input is one sentence, exit 2, nothing written.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from simulation.params.checks import ConfigError
 from simulation.params.loading import load_config
 from simulation.run.compare import STRATEGIES, Arm, InputError, check, parse_arm, parse_overrides
 
-N_SETS, REPLICATES, YEARS, SCENARIO = 200, 4, 30, "regional"
+N_SETS, REPLICATES, YEARS, SCENARIO = 200, 8, 30, "regional"
 OUT = Path("outputs/robust")
 #: The calibration posterior (``python -m experiments.calibration.posterior``), read by default when
 #: it exists (a clone of the repository); ``--ranges`` or ``--uncertain`` use the plausible ranges instead.

@@ -259,7 +259,9 @@ def report_lines(result) -> list[str]:
         f"With {meta['n_sets']} sets and {meta['replicates']} seeds the {100 * meta['level']:.0f}% intervals of P(best) are "
         f"at most {widths.max():.0f} percentage points wide (0 for a strategy that is never or always best), and the mean differences between strategies are "
         f"known to ±{dwidth.min():.1f}–{dwidth.max():.1f} index points (half-widths). Interval widths shrink about as "
-        "1/√N with more sets; more seeds mainly help where the seed share of the variance is large.\n",
+        "1/√N with more sets; more seeds mainly help where the seed share of the variance is large. P(best) counts the "
+        "sets where a strategy has the highest mean over the seeds: where two strategies are close, the seed noise left "
+        "in that mean decides some sets, which moves their P(best) toward an even split; more seeds reduce that.\n",
         "Files: design.parquet (the parameter sets), runs.parquet (every run), sets.parquet (per set and strategy: "
         "mean index, regret, best), p_best / regret / differences / variance / prim_trajectory / prim_box / "
         "feature_scores .parquet, summary.json.",

@@ -94,7 +94,7 @@ class _Recorded:
         table = object.__getattribute__(self, "_table")
         layout = getattr(type(target), "LAYOUT", ())
         on_class = inspect.getattr_static(type(target), name, None)
-        if name in layout or name.isupper() or name.startswith("__"):
+        if name in layout or name.isupper() or name.startswith("_"):  # _name: a table's private cache
             return getattr(target, name)
         if isinstance(on_class, property):
             return on_class.fget(self)  # its own reads are recorded through this view
@@ -107,14 +107,15 @@ class _Recorded:
 
     def __setattr__(self, name: str, value: Any) -> None:
         table = object.__getattribute__(self, "_table")
-        object.__getattribute__(self, "_log")["assigned"].add(f"{table}.{name}")
+        if not name.startswith("_"):  # a private cache, kept by the table's own methods, is not state
+            object.__getattribute__(self, "_log")["assigned"].add(f"{table}.{name}")
         setattr(object.__getattribute__(self, "_target"), name, value)
 
 
 def _field_names(obj: Any) -> list[str]:
     if is_dataclass(obj):
         return [f.name for f in fields(obj)]
-    return [name for name in getattr(type(obj), "__slots__", ())]
+    return [name for name in getattr(type(obj), "__slots__", ()) if not name.startswith("_")]
 
 
 def _snapshot(ctx: Context) -> dict[str, Any]:

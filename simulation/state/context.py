@@ -18,7 +18,7 @@ from simulation.state.system import Clock, SystemState, Tally
 TABLES = ("staff", "schools", "links", "plan", "system", "tally")  # the state a mechanism may read or write
 FIELDS: dict[str, tuple[str, ...]] = {  # every field of every table
     "staff": tuple(f.name for f in fields(StaffState)), "schools": tuple(f.name for f in fields(SchoolState)),
-    "links": PartnershipState.__slots__, "plan": tuple(f.name for f in fields(TermPlan)),
+    "links": tuple(f for f in PartnershipState.__slots__ if not f.startswith("_")), "plan": tuple(f.name for f in fields(TermPlan)),
     "system": tuple(f.name for f in fields(SystemState)), "tally": tuple(f.name for f in fields(Tally)),
 }
 

@@ -21,7 +21,7 @@ class PartnershipState:
     ``online`` partners meet online rather than face to face.
     """
 
-    __slots__ = (*COLUMNS, "groups_made")
+    __slots__ = (*COLUMNS, "groups_made", "_live")
     COLUMNS = COLUMNS
     LAYOUT = ()
 
@@ -30,13 +30,20 @@ class PartnershipState:
             setattr(self, name, np.zeros(capacity, dtype=dtype))
         self.group[:] = -1
         self.groups_made = 0
+        self._live: np.ndarray | None = None
 
     @property
     def capacity(self) -> int:
         return self.a.size
 
     def live(self) -> np.ndarray:
-        return np.flatnonzero(self.active)
+        """The rows of live partnerships (read-only; kept until a link is added or ended, as a
+        term asks for them a few dozen times)."""
+        active = self.active  # read even when cached: what the rows stand for (mechanism declarations)
+        if self._live is None:
+            self._live = np.flatnonzero(active)
+            self._live.flags.writeable = False
+        return self._live
 
     def count(self) -> int:
         return int(self.active.sum())
@@ -74,10 +81,12 @@ class PartnershipState:
         self.distance[rows] = distance
         self.online[rows] = online
         self.active[rows] = True
+        self._live = None
         return rows
 
     def end(self, rows: np.ndarray) -> None:
         self.active[rows] = False
+        self._live = None
 
     def _grow(self, capacity: int) -> None:
         for name, dtype in COLUMNS.items():
@@ -87,6 +96,7 @@ class PartnershipState:
                 new[:] = -1
             new[: old.size] = old
             setattr(self, name, new)
+        self._live = None
 
     def degree(self, n_schools: int, rows: np.ndarray | None = None) -> np.ndarray:
         rows = self.live() if rows is None else rows

@@ -212,7 +212,11 @@ def report_lines(result) -> list[str]:
     df_cells = pd.DataFrame({"a − b": [f"{_label(r.a)} − {_label(r.b)}" for _, r in df.iterrows()],
                              "mean difference": [f"{r.difference:.1f} [{r.low:.1f}–{r.high:.1f}]" for _, r in df.iterrows()],
                              "sets where a > b": [f"{_pct(r.p_a_better)} [{_pct(r.p_a_better_low)}–{_pct(r.p_a_better_high)}]"
-                                                  for _, r in df.iterrows()]})
+                                                  for _, r in df.iterrows()],
+                             "a > b in expectation": [
+                                 f"{_pct(r.p_a_better_expected)} [{_pct(r.p_a_better_expected_low)}–"
+                                 f"{_pct(r.p_a_better_expected_high)}]" if r.p_a_better_expected == r.p_a_better_expected
+                                 else "-" for _, r in df.iterrows()]})
     va = t["variance"]
     va_cells = pd.DataFrame({"quantity": [_label(r.a) if not r.b else f"{_label(r.a)} − {_label(r.b)}"
                                           for _, r in va.iterrows()],
@@ -245,6 +249,10 @@ def report_lines(result) -> list[str]:
         "Regret of a strategy in a set: the best strategy's index there minus its own (0 when it is best), in "
         "index points; median and 90th percentile over the sets.\n", _md(rg_cells), "",
         "## Differences between strategies (differences.png)\n", _md(df_cells), "",
+        "\"Sets where a > b\" counts the sets whose mean over the seeds is higher for a; with few seeds that count "
+        "carries the seed noise left in each mean. \"In expectation\" estimates the share of sets where a's expected "
+        "index (over endless seeds) is higher: Φ(mean difference / parameter SD of the difference), from the variance "
+        "split below - a normal random-effects estimate, not a count.\n",
         "## Seed noise or parameter uncertainty? (variance.png)\n",
         "The variance of one run's index split into the part that comes from the parameter set (between sets) and "
         "the part that comes from the seed (the seed's own effect, common to all sets, and its interaction with the "

@@ -64,6 +64,20 @@ def test_variance_split_recovers_known_parts_and_common_random_numbers_cancel_in
     assert t.loc["a - b", "seed_sd"] < t.loc["a", "seed_sd"] / 2
 
 
+def test_expected_share_removes_the_seed_noise_the_counted_share_keeps():
+    # a's advantage in set i is d_i ~ N(1, 1) (so a's expected index is higher in Phi(1) = 84% of sets),
+    # buried under seed noise of SD 4 per run with 4 seeds: counting sets pulls the share toward one half
+    rng = np.random.default_rng(3)
+    N, R = 1500, 4
+    d = rng.normal(1.0, 1.0, size=(N, 1))
+    v = np.stack([d + rng.normal(scale=4.0, size=(N, R)), rng.normal(scale=4.0, size=(N, R))], axis=2)
+    c = analysis.cube(runs_from(v, ("a", "b")))
+    row = analysis.tables(c, analysis.bootstrap(c, 200, seed=0))["differences"].iloc[0]
+    assert row.p_a_better < 0.68  # counted: about Phi(1 / sqrt(1 + 8)) = 63%
+    assert row.p_a_better_expected == pytest.approx(0.84, abs=0.08)  # 0.81-0.92 over seeds 0-5
+    assert row.p_a_better_expected_low < row.p_a_better_expected < row.p_a_better_expected_high
+
+
 def test_bootstrap_is_seeded_and_its_intervals_hold_the_estimate():
     rng = np.random.default_rng(2)
     v = rng.normal(size=(40, 3, 3)) + np.array([0.0, 0.3, 0.1])

@@ -184,6 +184,8 @@ class Discovery:
     chosen: int | None  # the chosen box on the trajectory
     scores: pd.DataFrame  # parameter, score (extra-trees importance for "loses")
     note: str = ""
+    drivers: Drivers | None = None  # what moves its lead over the runner-up (a metamodel over the sets)
+    expected: Discovery | None = None  # PRIM on the sets where the metamodel says it loses in expectation
 
 
 MAX_DIMS = 3  # a box a reader can take in: at most three restricted parameters
@@ -246,3 +248,59 @@ def discover(x: pd.DataFrame, loses: np.ndarray, strategy: str, seed: int = 0) -
 
 __all__ = ["BOOTSTRAP", "Cube", "Discovery", "LEVEL", "bootstrap", "choose_box", "cube", "discover", "preferred",
            "tables"]
+
+
+# --- what moves the lead: a metamodel that averages the seed noise out -----------------------
+
+@dataclass
+class Drivers:
+    """A linear metamodel of the preferred strategy's lead over the runner-up across the sets."""
+
+    strategy: str
+    runner_up: str
+    effects: pd.DataFrame  # parameter, effect (change over the sampled range), se, t
+    r2: float
+    predicted: np.ndarray  # the metamodel's lead in each set
+    loses: np.ndarray  # sets where the predicted lead is below 0: loses in expectation
+
+
+def runner_up(p_best: pd.DataFrame, means: np.ndarray, strategies: list[str], best: str) -> str:
+    """The strategy other than ``best`` with the highest P(best) (the highest mean outcome on a tie)."""
+    others = p_best[p_best.strategy != best].assign(mean=[means[:, strategies.index(s)].mean()
+                                                          for s in p_best.strategy if s != best])
+    return str(others.sort_values(["p_best", "mean"], ascending=False, kind="stable").strategy.iloc[0])
+
+
+def drivers(x: pd.DataFrame, lead: np.ndarray, strategy: str, other: str) -> Drivers:
+    """Ordinary least squares of the lead (set mean of ``strategy`` minus ``other``) on every
+    parameter scaled to its sampled range (0 at the low end, 1 at the high end), so an effect is
+    the change in the lead from one end of the range to the other, with its standard error.
+
+    Why: with few seeds a set's lead carries seed noise larger than the parameters' own effect
+    (the variance split says how much), so whether a set is "lost" is mostly chance and PRIM on
+    those sets finds no region; a regression over all sets averages that noise out. It assumes
+    the effects add up linearly; ``r2`` says how much of the lead's variance it explains.
+    ``turns_at``: the value at which the expected lead reaches 0 when only that parameter moves
+    and the others stay at their mean over the sets (NaN: it does not turn inside the range)."""
+    x = x.astype(float)
+    span = (x.max() - x.min()).replace(0, 1.0)
+    z = ((x - x.min()) / span).to_numpy()
+    A = np.column_stack([np.ones(len(z)), z])
+    y = np.asarray(lead, dtype=float)
+    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+    fitted = A @ coef
+    resid = y - fitted
+    dof = max(len(y) - A.shape[1], 1)
+    cov = np.linalg.pinv(A.T @ A) * (resid @ resid / dof)
+    se = np.sqrt(np.diag(cov))[1:]
+    # where the expected lead reaches 0 moving one parameter, the others at their mean over the sets
+    u = np.divide(z.mean(axis=0) * coef[1:] - y.mean(), coef[1:], out=np.full(len(se), np.nan), where=coef[1:] != 0)
+    inside = (u >= 0) & (u <= 1)
+    effects = pd.DataFrame({"parameter": list(x.columns), "effect": coef[1:], "se": se,
+                            "t": np.divide(coef[1:], se, out=np.zeros_like(se), where=se > 0),
+                            "turns_at": np.where(inside, x.min().to_numpy() + u * span.to_numpy(), np.nan),
+                            "low": x.min().to_numpy(), "high": x.max().to_numpy()})
+    effects = effects.reindex(effects.t.abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
+    r2 = 1.0 - float(resid @ resid) / float(((y - y.mean()) ** 2).sum()) if y.var() > 0 else 0.0
+    return Drivers(strategy, other, effects, r2, fitted, fitted < 0)
+

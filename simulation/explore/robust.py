@@ -87,11 +87,18 @@ def analyse(runs: pd.DataFrame, sets: pd.DataFrame, outcome: str = "uci", n_boot
     params = [k for k in sets.columns if k not in ("set", "posterior_row")]
     x = sets.set_index("set").loc[c.sets, params]
     found = analysis.discover(x, loses, best, seed)
+    second = analysis.runner_up(out["p_best"], means, c.strategies, best)
+    moved = analysis.drivers(x, means[:, c.strategies.index(best)] - means[:, c.strategies.index(second)], best, second)
+    expected = analysis.discover(x, moved.loses, best, seed)
     per_set = pd.DataFrame(means, columns=c.strategies).assign(set=c.sets)
     per_set = per_set.melt(id_vars="set", var_name="strategy", value_name=outcome)
     per_set["regret"] = per_set.groupby("set")[outcome].transform("max") - per_set[outcome]
     per_set["best"] = per_set.regret == 0
-    out.update(sets=per_set, prim_trajectory=found.trajectory, prim_box=found.box, feature_scores=found.scores)
+    out.update(sets=per_set, prim_trajectory=found.trajectory, prim_box=found.box, feature_scores=found.scores,
+               drivers=moved.effects.assign(strategy=best, runner_up=second, r2=moved.r2),
+               prim_expected_trajectory=expected.trajectory, prim_expected_box=expected.box)
+    found.expected = expected
+    found.drivers = moved
     return out, found
 
 

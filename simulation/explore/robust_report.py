@@ -173,7 +173,8 @@ def write_report(result, out: Path) -> list[Path]:
     t, meta, found = result.tables, result.meta, result.discovery
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name in ("p_best", "regret", "differences", "variance", "sets", "prim_trajectory", "prim_box", "feature_scores"):
+    for name in ("p_best", "regret", "differences", "variance", "sets", "prim_trajectory", "prim_box", "feature_scores",
+                 "drivers", "prim_expected_trajectory", "prim_expected_box"):
         write_table(t[name].reset_index(drop=True), out / f"{name}.parquet")
         paths.append(out / f"{name}.parquet")
     write_table(result.design, out / "design.parquet")
@@ -190,7 +191,9 @@ def write_report(result, out: Path) -> list[Path]:
         paths.append(out / name)
     summary = {**meta, "preferred": found.strategy, "p_best": t["p_best"].to_dict("records"),
                "regret": t["regret"].to_dict("records"), "prim_box": t["prim_box"].to_dict("records"),
-               "prim_note": found.note}
+               "prim_note": found.note, "drivers": t["drivers"].to_dict("records"),
+               "prim_expected_box": t["prim_expected_box"].to_dict("records"),
+               "prim_expected_note": found.expected.note if found.expected is not None else ""}
     write_json(summary, out / "summary.json")
     (out / "report.md").write_text("\n".join(report_lines(result)) + "\n")
     return paths + [out / "summary.json", out / "report.md"]
@@ -262,6 +265,7 @@ def report_lines(result) -> list[str]:
         f"## Where does {_label(found.strategy)} lose? (prim.png, feature_scores.png)\n",
     ]
     lines += _discovery_lines(found)
+    lines += _driver_lines(found, t["variance"], meta)
     lines += [
         "## Precision at this size\n",
         f"With {meta['n_sets']} sets and {meta['replicates']} seeds the {100 * meta['level']:.0f}% intervals of P(best) are "
@@ -272,7 +276,7 @@ def report_lines(result) -> list[str]:
         "in that mean decides some sets, which moves their P(best) toward an even split; more seeds reduce that.\n",
         "Files: design.parquet (the parameter sets), runs.parquet (every run), sets.parquet (per set and strategy: "
         "mean index, regret, best), p_best / regret / differences / variance / prim_trajectory / prim_box / "
-        "feature_scores .parquet, summary.json.",
+        "feature_scores / drivers / prim_expected_trajectory / prim_expected_box .parquet, summary.json.",
     ]
     return lines
 
@@ -304,6 +308,54 @@ def _discovery_lines(found) -> list[str]:
         "Feature scores (extra trees, ema_workbench.analysis.feature_scoring): "
         + ", ".join(f"{r.parameter} {r.score:.2f}" for _, r in top.iterrows()) + ".\n",
     ]
+
+
+def _driver_lines(found, variance: pd.DataFrame, meta: dict) -> list[str]:
+    """What moves the preferred strategy's lead over the runner-up, and where it turns in expectation."""
+    d, e = found.drivers, found.expected
+    if d is None:
+        return []
+    a, b = _label(d.strategy), _label(d.runner_up)
+    pair = variance[((variance.a == d.strategy) & (variance.b == d.runner_up))
+                    | ((variance.a == d.runner_up) & (variance.b == d.strategy))]
+    ceiling = ""
+    if len(pair) and pair.parameter_variance.iloc[0] + pair.seed_variance.iloc[0] > 0:
+        pv, sv = pair.parameter_variance.iloc[0], pair.seed_variance.iloc[0]
+        ceiling = (f" (the parameters' share of a set mean's variance is about "
+                   f"{_pct(pv / (pv + sv / meta['replicates']))} by the variance split: the rest is seed noise no "
+                   "metamodel can explain)")
+    eff = d.effects
+    strong = eff[eff.t.abs() >= 2]
+    cells = pd.DataFrame({"parameter": strong.parameter, "unit": [unit(p) for p in strong.parameter],
+                          "effect on the lead, low to high end": [f"{r.effect:+.1f} ± {r.se:.1f}" for _, r in strong.iterrows()],
+                          "t": strong.t.round(1),
+                          "sampled range": [f"{r.low:.3g} – {r.high:.3g}" for _, r in strong.iterrows()],
+                          "lead reaches 0 at (others at their mean)": [
+                              f"{r.turns_at:.3g}" if r.turns_at == r.turns_at else "not inside the range"
+                              for _, r in strong.iterrows()]})
+    lines = [
+        f"## What moves the lead of {a} over {b}? (drivers.parquet, prim_expected_*.parquet)\n",
+        f"Whether {a} loses in one set is decided mostly by seed noise when the two are close, so PRIM on the "
+        f"counted losses finds little. A linear metamodel averages that noise out: the lead of {a} over {b} (set mean "
+        "over the seeds) regressed by least squares on every parameter, each scaled to its sampled range; an effect "
+        f"is the change in the lead from the low to the high end of that parameter's range (index points, ± standard "
+        f"error). It explains {_pct(d.r2)} of the lead's variance across the sets{ceiling}. It assumes the effects "
+        "add up linearly. Parameters with |t| ≥ 2:\n",
+        _md(cells) if len(cells) else "(none)", "",
+    ]
+    if e is not None and e.chosen is not None:
+        tr = e.trajectory.loc[e.chosen]
+        lines.append(
+            f"By the metamodel {a} loses to {b} in expectation in {e.n_loses} of {e.n_sets} sets. PRIM on those sets "
+            f"(same settings): coverage {_pct(tr.coverage)}, density {_pct(tr.density)}, {int(tr.res_dim)} restricted "
+            "parameters" + (f" - weak: the box holds those sets only {tr.density / (e.n_loses / e.n_sets):.2f} times as "
+                            "densely as the whole space; the losing region is a gradual boundary across several "
+                            "parameters (the effects above add up), not a box of a few" if e.note else
+                            ": " + "; ".join(f"{r.parameter} {r.low:.3g} – {r.high:.3g}" for _, r in e.box.iterrows()))
+            + ".\n")
+    elif e is not None:
+        lines.append(e.note + "\n")
+    return lines
 
 
 def _qp(v: float) -> str:

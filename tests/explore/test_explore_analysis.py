@@ -125,3 +125,15 @@ def test_no_prim_box_when_the_preferred_strategy_almost_never_loses():
     loses[:2] = True
     found = analysis.discover(x, loses, "a")
     assert found.chosen is None and "loses in 2 of 50" in found.note and found.box.empty
+
+
+def test_drivers_recover_a_known_linear_effect_and_where_the_lead_turns():
+    rng = np.random.default_rng(4)
+    n = 400
+    x = pd.DataFrame({"p": rng.uniform(0, 2, n), "q": rng.uniform(10, 20, n)})
+    lead = -1.0 + 3.0 * x.p / 2 + rng.normal(scale=0.5, size=n)  # +3 over p's range; q does nothing
+    d = analysis.drivers(x, lead.to_numpy(), "a", "b").effects.set_index("parameter")
+    assert d.loc["p", "effect"] == pytest.approx(3.0, abs=0.3) and d.loc["p", "t"] > 10
+    assert abs(d.loc["q", "t"]) < 3
+    assert d.loc["p", "turns_at"] == pytest.approx(2 / 3, abs=0.1)  # -1 + 1.5 p = 0
+    assert np.isnan(d.loc["q", "turns_at"])  # a parameter without effect never turns the lead

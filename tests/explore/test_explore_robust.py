@@ -27,7 +27,7 @@ def test_tiny_study_writes_its_tables_figures_and_report(tmp_path, capsys):
     assert "No --posterior file given" in printed
     for name in ("report.md", "p_best.png", "regret.png", "differences.png", "variance.png", "summary.json",
                  "design.parquet", "runs.parquet", "p_best.parquet", "regret.parquet", "differences.parquet",
-                 "variance.parquet", "sets.parquet"):
+                 "variance.parquet", "sets.parquet", "drivers.parquet"):
         assert (out / name).stat().st_size > 0, name
     table = pd.read_parquet(out / "runs.parquet")
     assert len(table) == 8 * 2 * 2 and (table.error == "").all()
@@ -44,6 +44,9 @@ def test_tiny_study_writes_its_tables_figures_and_report(tmp_path, capsys):
     report = (out / "report.md").read_text()
     assert "no posterior file given" in report and "Precision at this size" in report
     assert "Preferred (highest P(best))" in report
+    assert "What moves the lead of" in report and "in expectation" in report
+    drivers = pd.read_parquet(out / "drivers.parquet")
+    assert set(drivers.parameter) == set(pd.read_parquet(out / "design.parquet").columns.drop("set"))  # every one
 
 
 def test_rerunning_a_study_resumes_it(tmp_path, monkeypatch):

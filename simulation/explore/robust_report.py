@@ -37,7 +37,9 @@ def _ci(level: float) -> str:
 
 
 def _sizes(meta: dict) -> str:
-    return f"{meta['n_sets']} parameter sets x {meta['replicates']} seeds, {meta['scenario']}, {meta['years']} years"
+    where = {"posterior": " from the posterior", "lhs": " over the ranges", "sobol": " over the ranges"}
+    return (f"{meta['n_sets']} parameter sets{where.get(meta.get('design'), '')} x {meta['replicates']} seeds, "
+            f"{meta['scenario']}, {meta['years']} years")
 
 
 def p_best_figure(t: pd.DataFrame, meta: dict):

@@ -201,7 +201,10 @@ def choose_box(trajectory: pd.DataFrame, min_coverage: float = 0.5, max_dims: in
     return int(best.index[0])
 
 
-def discover(x: pd.DataFrame, loses: np.ndarray, strategy: str, seed: int = 0) -> Discovery:
+SEED_NOISE = "they are spread over the space, as when seed noise decides close calls"
+
+
+def discover(x: pd.DataFrame, loses: np.ndarray, strategy: str, seed: int = 0, spread: str = SEED_NOISE) -> Discovery:
     """PRIM (``ema_workbench.analysis.prim``) on the parameter sets ``x`` with ``loses`` as the cases
     of interest, and extra-trees feature scores (``ema_workbench.analysis.feature_scoring``)."""
     import logging
@@ -241,8 +244,7 @@ def discover(x: pd.DataFrame, loses: np.ndarray, strategy: str, seed: int = 0) -
     lift = trajectory.loc[chosen, "density"] / (k / n)
     note = "" if lift >= WEAK_LIFT else (
         f"weak: the chosen box holds the losing sets only {lift:.2f} times as densely as the whole space; no "
-        f"region of at most {MAX_DIMS} parameters concentrates them (they are spread over the space, as when "
-        "seed noise decides close calls)")
+        f"region of at most {MAX_DIMS} parameters concentrates them ({spread})")
     return Discovery(strategy, k, n, trajectory, pd.DataFrame(rows, columns=empty_box.columns), chosen, scores, note)
 
 
@@ -279,7 +281,7 @@ def drivers(x: pd.DataFrame, lead: np.ndarray, strategy: str, other: str) -> Dri
     Why: with few seeds a set's lead carries seed noise larger than the parameters' own effect
     (the variance split says how much), so whether a set is "lost" is mostly chance and PRIM on
     those sets finds no region; a regression over all sets averages that noise out. It assumes
-    the effects add up linearly; ``r2`` says how much of the lead's variance it explains.
+    the effects add up linearly; ``r2`` (adjusted R^2) says how much of the lead's variance it explains.
     ``turns_at``: the value at which the expected lead reaches 0 when only that parameter moves
     and the others stay at their mean over the sets (NaN: it does not turn inside the range)."""
     x = x.astype(float)
@@ -301,6 +303,8 @@ def drivers(x: pd.DataFrame, lead: np.ndarray, strategy: str, other: str) -> Dri
                             "turns_at": np.where(inside, x.min().to_numpy() + u * span.to_numpy(), np.nan),
                             "low": x.min().to_numpy(), "high": x.max().to_numpy()})
     effects = effects.reindex(effects.t.abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
-    r2 = 1.0 - float(resid @ resid) / float(((y - y.mean()) ** 2).sum()) if y.var() > 0 else 0.0
+    # adjusted R^2: with a dozen parameters and a few hundred sets the plain R^2 fits some noise too
+    ss = float(((y - y.mean()) ** 2).sum())
+    r2 = 1.0 - (float(resid @ resid) / dof) / (ss / max(len(y) - 1, 1)) if ss > 0 else 0.0
     return Drivers(strategy, other, effects, r2, fitted, fitted < 0)
 

@@ -326,9 +326,9 @@ def _driver_lines(found, variance: pd.DataFrame, meta: dict) -> list[str]:
     ceiling = ""
     if len(pair) and pair.parameter_variance.iloc[0] + pair.seed_variance.iloc[0] > 0:
         pv, sv = pair.parameter_variance.iloc[0], pair.seed_variance.iloc[0]
-        ceiling = (f" (the parameters' share of a set mean's variance is about "
-                   f"{_pct(pv / (pv + sv / meta['replicates']))} by the variance split: the rest is seed noise no "
-                   "metamodel can explain)")
+        ceiling = (f"; the parameters' share of a set mean's variance is about "
+                   f"{_pct(pv / (pv + sv / meta['replicates']))} by the variance split, the rest is seed noise no "
+                   "metamodel can explain")
     eff = d.effects
     strong = eff[eff.t.abs() >= 2]
     cells = pd.DataFrame({"parameter": strong.parameter, "unit": [unit(p) for p in strong.parameter],
@@ -344,7 +344,7 @@ def _driver_lines(found, variance: pd.DataFrame, meta: dict) -> list[str]:
         f"counted losses finds little. A linear metamodel averages that noise out: the lead of {a} over {b} (set mean "
         "over the seeds) regressed by least squares on every parameter, each scaled to its sampled range; an effect "
         f"is the change in the lead from the low to the high end of that parameter's range (index points, ± standard "
-        f"error). It explains {_pct(d.r2)} of the lead's variance across the sets{ceiling}. It assumes the effects "
+        f"error). It explains {_pct(d.r2)} of the lead's variance across the sets (adjusted R²{ceiling}). It assumes the effects "
         "add up linearly. Parameters with |t| ≥ 2:\n",
         _md(cells) if len(cells) else "(none)", "",
     ]
@@ -353,9 +353,7 @@ def _driver_lines(found, variance: pd.DataFrame, meta: dict) -> list[str]:
         lines.append(
             f"By the metamodel {a} loses to {b} in expectation in {e.n_loses} of {e.n_sets} sets. PRIM on those sets "
             f"(same settings): coverage {_pct(tr.coverage)}, density {_pct(tr.density)}, {int(tr.res_dim)} restricted "
-            "parameters" + (f" - weak: the box holds those sets only {tr.density / (e.n_loses / e.n_sets):.2f} times as "
-                            "densely as the whole space; the losing region is a gradual boundary across several "
-                            "parameters (the effects above add up), not a box of a few" if e.note else
+            "parameters" + (f" - {e.note}" if e.note else
                             ": " + "; ".join(f"{r.parameter} {r.low:.3g} – {r.high:.3g}" for _, r in e.box.iterrows()))
             + ".\n")
     elif e is not None:

@@ -139,7 +139,7 @@ def tables(c: Cube, boot: dict[str, tuple]) -> dict[str, pd.DataFrame]:
     rows = []
     d, dlo, dhi = boot["diff_mean"]
     pb, pblo, pbhi = boot["diff_p_better"]
-    pe, pelo, pehi = boot.get("diff_p_better_expected", (np.full_like(d, np.nan),) * 3)
+    pe, pelo, pehi = boot["diff_p_better_expected"]
     for a in range(len(S)):
         for b in range(len(S)):
             if a < b:
@@ -262,8 +262,7 @@ class Drivers:
     runner_up: str
     effects: pd.DataFrame  # parameter, effect (change over the sampled range), se, t
     r2: float
-    predicted: np.ndarray  # the metamodel's lead in each set
-    loses: np.ndarray  # sets where the predicted lead is below 0: loses in expectation
+    loses: np.ndarray  # sets where the metamodel's lead is below 0: loses in expectation
 
 
 def runner_up(p_best: pd.DataFrame, means: np.ndarray, strategies: list[str], best: str) -> str:
@@ -306,5 +305,5 @@ def drivers(x: pd.DataFrame, lead: np.ndarray, strategy: str, other: str) -> Dri
     # adjusted R^2: with a dozen parameters and a few hundred sets the plain R^2 fits some noise too
     ss = float(((y - y.mean()) ** 2).sum())
     r2 = 1.0 - (float(resid @ resid) / dof) / (ss / max(len(y) - 1, 1)) if ss > 0 else 0.0
-    return Drivers(strategy, other, effects, r2, fitted, fitted < 0)
+    return Drivers(strategy, other, effects, r2, fitted < 0)
 

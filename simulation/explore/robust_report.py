@@ -85,7 +85,7 @@ def differences_figure(t: pd.DataFrame, meta: dict):
     ax.errorbar(t.difference, y, xerr=[t.difference - t.low, t.high - t.difference], fmt="o", color="black",
                 capsize=4)
     for yi, (_, r) in zip(y, t.iterrows()):
-        expected = getattr(r, "p_a_better_expected", np.nan)
+        expected = r.p_a_better_expected  # NaN where neither parameters nor the mean separate the two
         text = f"first higher in {100 * r.p_a_better:.0f}% of sets" + (
             f" ({100 * expected:.0f}% in expectation)" if expected == expected else "")
         ax.annotate(text, (r.high, yi), xytext=(6, -3), textcoords="offset points", fontsize=8)
